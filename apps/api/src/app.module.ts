@@ -1,0 +1,50 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import type { AppConfig } from '../../shared/config';
+import { loadKeySet } from '../../shared/credentials/signing-keys';
+import { createDatabase, type Database } from '../../shared/database';
+import { CertificatesController } from './certificates/certificates.controller';
+import { CertificatesService } from './certificates/certificates.service';
+import { CONFIG, DATABASE, KEY_SET, TEMPORAL_CLIENT } from './common/tokens';
+import { CoursesController } from './courses/courses.controller';
+import { CoursesService } from './courses/courses.service';
+import { HealthController } from './health/health.controller';
+import { VerificationController } from './verification/verification.controller';
+import { VerificationService } from './verification/verification.service';
+
+/** Closes the shared connections when the application stops. */
+class ConnectionsShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.db.$disconnect(), this.temporal.connection.close()]);
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, CoursesController, CertificatesController, VerificationController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: DATABASE, useFactory: () => createDatabase(config.database.url, config.database.poolSize) },
+        {
+          provide: TEMPORAL_CLIENT,
+          // Lazy: the API starts (and /health says why) even while Temporal is unreachable.
+          useFactory: () =>
+            new Client({ connection: Connection.lazy({ address: config.temporal.address }), namespace: config.temporal.namespace }),
+        },
+        { provide: KEY_SET, useFactory: () => loadKeySet(config.signing) },
+        ConnectionsShutdown,
+        CoursesService,
+        CertificatesService,
+        VerificationService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../../shared/config';
+import type { Database } from '../../../shared/database';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { CONFIG, DATABASE } from '../common/tokens';
+import type { InvalidateCertificateDto, ReinstateCertificateDto } from './certificates.schemas';
+
+@Injectable()
+export class CertificatesService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async getCertificate(id: string) {
+    const c = await this.db.certificate.findUnique({
+      where: { id },
+      include: {
+        learner: { select: { name: true } },
+        course: { select: { title: true } },
+        invalidations: { orderBy: { createdAt: 'desc' } },
+      },
+    });
+    if (!c) throw new NotFoundError('certificate', id);
+    return {
+      id: c.id,
+      courseId: c.courseId,
+      courseTitle: c.course.title,
+      learnerId: c.learnerId,
+      learnerName: c.learner.name,
+      status: c.status,
+      grade: c.grade?.toNumber() ?? null,
+      issuedAt: c.issuedAt?.toISOString() ?? null,
+      verifyUrl: `${this.config.http.publicUrl}/verify/${c.id}`,
+      invalidations: c.invalidations.map((i) => ({
+        id: i.id,
+        notes: i.notes,
+        invalidatedBy: i.invalidatedBy,
+        invalidatedAt: i.createdAt.toISOString(),
+        active: i.active,
+        reinstatedBy: i.reinstatedBy,
+        reinstatedAt: i.reinstatedAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  /** Revokes a certificate; its public link then answers "revoked" with the date and notes. */
+  async invalidateCertificate(id: string, dto: InvalidateCertificateDto) {
+    return this.db.$transaction(async (tx) => {
+      // Row lock: two concurrent invalidations cannot both find "no active invalidation".
+      const locked = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM certificates WHERE id = ${id}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw new NotFoundError('certificate', id);
+      if (locked[0].status !== 'downloadable') throw new ConflictError(`certificate ${id} was never issued (status ${locked[0].status})`);
+      const active = await tx.invalidation.findFirst({ where: { certificateId: id, active: true } });
+      if (active) throw new ConflictError(`certificate ${id} is already invalidated`);
+      const created = await tx.invalidation.create({
+        data: { certificateId: id, notes: dto.notes, invalidatedBy: dto.invalidatedBy },
+      });
+      return { id: created.id, certificateId: id, notes: created.notes, invalidatedBy: created.invalidatedBy, invalidatedAt: created.createdAt.toISOString(), active: true };
+    });
+  }
+
+  /** Lifts the active invalidation; the same public link answers "valid" again. */
+  async reinstateCertificate(id: string, dto: ReinstateCertificateDto) {
+    const exists = await this.db.certificate.findUnique({ where: { id }, select: { id: true } });
+    if (!exists) throw new NotFoundError('certificate', id);
+    const { count } = await this.db.invalidation.updateMany({
+      where: { certificateId: id, active: true },
+      data: { active: false, reinstatedBy: dto.reinstatedBy, reinstatedAt: new Date() },
+    });
+    if (count === 0) throw new ConflictError(`certificate ${id} is not invalidated`);
+    return this.getCertificate(id);
+  }
+}

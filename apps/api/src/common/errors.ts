@@ -1,0 +1,36 @@
+/** Domain errors the API maps to HTTP; anything else is unexpected and answered with 500. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id: string) {
+    super('not_found', `${what} ${id} does not exist`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  constructor(
+    readonly fields: FieldProblem[],
+    message = fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+  ) {
+    super('validation_failed', message);
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { Response } from 'express';
+import type { AppConfig } from '../../../shared/config';
+import type { Database } from '../../../shared/database';
+import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
+
+interface Probe {
+  status: 'up' | 'down';
+  latencyMs: number;
+  detail?: string;
+}
+
+const PROBE_TIMEOUT_MS = 2000;
+
+async function probe(run: () => Promise<unknown>): Promise<Probe> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      run(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { status: 'down', latencyMs: Math.round(performance.now() - started), detail: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** API, database and Temporal reported separately; 503 when any dependency is down. */
+  @Get()
+  async check(@Res({ passthrough: true }) res: Response) {
+    const [database, temporal] = await Promise.all([
+      probe(() => this.db.$queryRaw`SELECT 1`),
+      probe(() => this.temporal.connection.workflowService.getSystemInfo({})),
+    ]);
+    const healthy = database.status === 'up' && temporal.status === 'up';
+    res.status(healthy ? 200 : 503);
+    res.setHeader('Cache-Control', 'no-store');
+    return {
+      status: healthy ? 'ok' : 'degraded',
+      api: { status: 'up' as const },
+      database,
+      temporal: { ...temporal, address: this.config.temporal.address, namespace: this.config.temporal.namespace },
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Durations are written like "90s", "15m", "2h", "500ms" or a bare number of milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'expected a duration such as 500ms, 30s, 15m, 2h or 1d')
+  .transform(parseDurationMs);
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every variable the service reads, with the default that works on a developer's machine. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection URL')
+    .default('postgresql://postgres@127.0.0.1:5432/certificates'),
+  DATABASE_POOL_SIZE: integer(1, 200).default(10),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('course-certificates'),
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  SIGNING_KEY: z.string().optional(),
+  SIGNING_KEY_FILE: z.string().default('.data/signing-key.json'),
+  ISSUER_NAME: z.string().min(1).default('Course Certificates'),
+  GRADE_FINALIZATION_DELAY: duration.default(0),
+  ISSUANCE_CHUNK_SIZE: integer(1, 10_000).default(500),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface AppConfig {
+  env: RawConfig['NODE_ENV'];
+  http: { host: string; port: number; publicUrl: string };
+  database: { url: string; poolSize: number };
+  temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
+  signing: { keyJwk?: string; keyFile: string; issuerName: string };
+  lifecycle: { gradeFinalizationDelayMs: number; issuanceChunkSize: number };
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; the message names each offending variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const c = parsed.data;
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
+  return {
+    env: c.NODE_ENV,
+    http: { host: c.HOST, port: c.PORT, publicUrl },
+    database: { url: c.DATABASE_URL, poolSize: c.DATABASE_POOL_SIZE },
+    temporal: {
+      address: c.TEMPORAL_ADDRESS,
+      namespace: c.TEMPORAL_NAMESPACE,
+      taskQueue: c.TEMPORAL_TASK_QUEUE,
+      workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
+    },
+    signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME },
+    lifecycle: { gradeFinalizationDelayMs: c.GRADE_FINALIZATION_DELAY, issuanceChunkSize: c.ISSUANCE_CHUNK_SIZE },
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+export function parseDurationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms'] ?? 1;
+  return Number(match[1]) * unit;
+}

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { calculateJwkThumbprint, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
+
+export const SUPPORTED_ALGORITHMS = ['ES256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+export interface VerificationKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  publicKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+export interface SigningKey extends VerificationKey {
+  privateKey: CryptoKey;
+}
+
+/** The key that signs new credentials, and every key whose credentials still verify (rotation). */
+export interface KeySet {
+  active: SigningKey;
+  byKid: ReadonlyMap<string, VerificationKey>;
+}
+
+export class SigningKeyError extends Error {
+  override name = 'SigningKeyError';
+}
+
+function algorithmFor(jwk: JWK): SigningAlgorithm {
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  throw new SigningKeyError(`unsupported signing key type ${jwk.kty}/${jwk.crv}; use EC P-256 (ES256) or OKP Ed25519 (EdDSA)`);
+}
+
+function publicPart(jwk: JWK): JWK {
+  const { kty, crv, x, y } = jwk;
+  return y === undefined ? { kty, crv, x } : { kty, crv, x, y };
+}
+
+async function toVerificationKey(jwk: JWK): Promise<VerificationKey> {
+  const alg = algorithmFor(jwk);
+  const publicJwk = publicPart(jwk);
+  // The kid is the RFC 7638 thumbprint, so it identifies the key material itself.
+  const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
+  const publicKey = (await importJWK(publicJwk, alg)) as CryptoKey;
+  return { kid, alg, publicKey, publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };
+}
+
+/**
+ * Builds a key set from JWKs: a single private JWK, or `{ "keys": [...] }` where the first
+ * key signs and the others (private or public) only verify credentials issued before rotation.
+ */
+export async function keySetFromJwks(document: unknown): Promise<KeySet> {
+  const keys = (document as { keys?: JWK[] })?.keys ?? [document as JWK];
+  if (!Array.isArray(keys) || keys.length === 0 || typeof keys[0] !== 'object' || keys[0] === null) {
+    throw new SigningKeyError('the signing key document holds no JWK');
+  }
+  const [first, ...older] = keys;
+  if (!first.d) throw new SigningKeyError('the first key of the signing key set must be a private key');
+  const activePublic = await toVerificationKey(first);
+  const privateKey = (await importJWK(first, activePublic.alg)) as CryptoKey;
+  const byKid = new Map<string, VerificationKey>([[activePublic.kid, activePublic]]);
+  for (const jwk of older) {
+    const key = await toVerificationKey(jwk);
+    byKid.set(key.kid, key);
+  }
+  return { active: { ...activePublic, privateKey }, byKid };
+}
+
+/** Loads the key set from SIGNING_KEY (inline JSON) or else the key file. Never echoes key material. */
+export async function loadKeySet(source: { keyJwk?: string; keyFile: string }): Promise<KeySet> {
+  let text = source.keyJwk;
+  if (!text) {
+    try {
+      text = await readFile(source.keyFile, 'utf8');
+    } catch (error) {
+      throw new SigningKeyError(
+        `cannot read the signing key file ${source.keyFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}); ` +
+          'set SIGNING_KEY_FILE or SIGNING_KEY, or run `npm start` once to create a development key',
+      );
+    }
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new SigningKeyError('the signing key is not valid JSON (expected a JWK or a JWK set)');
+  }
+  return keySetFromJwks(document);
+}
+
+export function publicJwks(keys: KeySet): { keys: JWK[] } {
+  return { keys: [...keys.byKid.values()].map((key) => key.publicJwk) };
+}
+
+export { exportJWK };

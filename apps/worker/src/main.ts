@@ -1,0 +1,28 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../../shared/config';
+import { loadKeySet } from '../../shared/credentials/signing-keys';
+import { createDatabase } from '../../shared/database';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = createDatabase(config.database.url, config.database.poolSize);
+  const keys = await loadKeySet(config.signing);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createWorker({
+    config,
+    connection,
+    deps: { db, keys, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName } },
+    workflowBundlePath: config.temporal.workflowBundlePath,
+  });
+  console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+  // Worker.run() resolves after SIGINT/SIGTERM, once in-flight tasks are finished or handed back.
+  await worker.run();
+  await connection.close();
+  await db.$disconnect();
+}
+
+main().catch((error: unknown) => {
+  console.error('worker: failed to start or crashed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createApp } from '../../apps/api/src/create-app';
+import { loadConfig, type AppConfig } from '../../apps/shared/config';
+import { loadKeySet, type KeySet } from '../../apps/shared/credentials/signing-keys';
+import { createDatabase, type Database } from '../../apps/shared/database';
+import { createWorker } from '../../apps/worker/src/worker';
+import { freePort } from '../../scripts/lib/processes.cjs';
+
+export interface RunningService {
+  config: AppConfig;
+  baseUrl: string;
+  db: Database;
+  keys: KeySet;
+  app: NestExpressApplication;
+  worker: Worker | null;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The API and a worker in this process, against the real Temporal server and PostgreSQL that
+ * global-setup started. Each call gets its own task queue, so test files never share workers.
+ */
+export async function startService(env: Record<string, string> = {}, { worker = true } = {}): Promise<RunningService> {
+  const port = await freePort();
+  const config = loadConfig({
+    ...process.env,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    ...env,
+  });
+  const db = createDatabase(config.database.url);
+  const keys = await loadKeySet(config.signing);
+  const app = await createApp(config);
+  await app.listen(port, '127.0.0.1');
+
+  let running: Worker | null = null;
+  let connection: NativeConnection | null = null;
+  let runPromise: Promise<void> | null = null;
+  if (worker) {
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    running = await createWorker({
+      config,
+      connection,
+      deps: { db, keys, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName } },
+      workflowBundlePath: config.temporal.workflowBundlePath,
+    });
+    runPromise = running.run();
+  }
+  return {
+    config,
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    keys,
+    app,
+    worker: running,
+    stop: async () => {
+      if (running && running.getState() === 'RUNNING') running.shutdown();
+      await runPromise;
+      await connection?.close();
+      await app.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A small JSON client for the API under test. */
+export function httpClient(baseUrl: string) {
+  const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: keep the text.
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  };
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
+    post: <T = any>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
+    put: <T = any>(path: string, body: unknown) => call<T>('PUT', path, body),
+    patch: <T = any>(path: string, body: unknown) => call<T>('PATCH', path, body),
+    raw: call,
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export function uniqueCourseId(label: string): string {
+  return `course-v1:Test+${label}+${randomUUID().slice(0, 8)}`;
+}
