@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { root } = require('./paths.cjs');
-const { run } = require('./processes.cjs');
+const { run, spawn, waitForPort, stopChild } = require('./processes.cjs');
 
 const LOCAL_SERVER = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -64,33 +64,29 @@ function migrateDeploy(url, { quiet = false } = {}) {
     {
       cwd: root,
       env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-      stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+      quiet,
     },
   );
 }
 
 /**
- * PGlite (PostgreSQL compiled to WebAssembly) in this process, reachable over TCP like any server.
- * It runs one query at a time: fine for a laptop demo, not for the benchmarks.
+ * PGlite (PostgreSQL compiled to WebAssembly) in a child process, reachable over TCP like any
+ * server. It runs one query at a time: fine for a laptop demo, not for the benchmarks.
  * @param {{ dataDir?: string, port: number, log?: (line: string) => void }} options
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
 async function startEmbeddedPostgres({ dataDir, port, log = console.log }) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
-  // maxConnections defaults to 1, which breaks connection pools.
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 100 });
-  await server.start();
+  const args = [path.join(__dirname, 'embedded-postgres-server.cjs'), '--port', String(port)];
+  if (dataDir) args.push('--data-dir', dataDir);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    await waitForPort('127.0.0.1', port, { child, timeoutMs: 60000, name: 'embedded PostgreSQL' });
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
   log(`database: embedded PostgreSQL (PGlite) on 127.0.0.1:${port}${dataDir ? `, data in ${dataDir}` : ', in memory'}`);
-  return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await server.stop();
-      await db.close();
-    },
-  };
+  return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop: () => stopChild(child) };
 }
 
 module.exports = { LOCAL_SERVER, withDatabase, isReachable, ensureDatabase, dropDatabase, migrateDeploy, startEmbeddedPostgres };

@@ -2,11 +2,17 @@
 const { spawn, spawnSync } = require('node:child_process');
 const net = require('node:net');
 
-/** Runs a command to completion with inherited output; throws with the command line on failure. */
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+/**
+ * Runs a command to completion; throws with the command line on failure. With `quiet`, its output
+ * is kept back and shown only if it fails.
+ */
+function run(command, args, { quiet = false, ...options } = {}) {
+  const result = spawnSync(command, args, { stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', ...options });
   if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  }
 }
 
 /** Asks the kernel for a free TCP port on the loopback interface. */

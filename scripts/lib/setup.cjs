@@ -25,14 +25,19 @@ function stamp(name, hash) {
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** `npm ci` when node_modules is missing or package-lock.json changed since the last install. */
+/**
+ * Installs from package-lock.json when node_modules is missing or the lock file changed since the
+ * last install. `npm install` rather than `npm ci`: registries that serve only this platform's
+ * optional native packages (our offline mirror) make `npm ci` reject a lock file that lacks the
+ * other platforms' entries; with a lock file in sync, `npm install` installs exactly what it pins.
+ */
 function ensureDependencies({ log = console.log } = {}) {
   const lock = path.join(root, 'package-lock.json');
   const hash = hashFiles([lock]);
   const marker = path.join(root, 'node_modules', '.course-certificates-installed');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return false;
-  log('setup: installing dependencies (npm ci)');
-  run(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root });
+  log('setup: installing dependencies from package-lock.json');
+  run(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root });
   fs.writeFileSync(marker, hash);
   return true;
 }
@@ -47,7 +52,7 @@ function ensurePrismaClient({ log = console.log } = {}) {
     cwd: root,
     // The schema names DATABASE_URL; generating does not connect, so any URL will do.
     env: { DATABASE_URL: 'postgresql://localhost/unused', ...process.env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    quiet: true,
   });
   stamp('prisma-client', hash);
   return true;
@@ -59,4 +64,28 @@ function buildTypeScript({ log = console.log } = {}) {
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
 }
 
-module.exports = { ensureDependencies, ensurePrismaClient, buildTypeScript };
+/**
+ * Bundles the compiled workflows once (Temporal's "production" pattern), so the worker starts
+ * without webpack; rebuilt only when the compiled workflow code changed.
+ */
+async function buildWorkflowBundle({ log = console.log } = {}) {
+  const workflowsDir = path.join(root, 'dist', 'workflows');
+  const bundlePath = path.join(root, '.cache', 'workflow-bundle.js');
+  const sources = fs
+    .readdirSync(workflowsDir, { recursive: true })
+    .filter((f) => String(f).endsWith('.js'))
+    .map((f) => path.join(workflowsDir, String(f)))
+    .sort();
+  const hash = hashFiles([...sources, path.join(root, 'node_modules', '@temporalio', 'worker', 'package.json')]);
+  if (stamped('workflow-bundle', hash) && fs.existsSync(bundlePath)) return bundlePath;
+  log('setup: bundling workflows');
+  const { bundleWorkflowCode } = require('@temporalio/worker');
+  const quietLogger = { trace() {}, debug() {}, info() {}, log() {}, warn: (m) => log(m), error: (m) => log(m) };
+  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsDir, logger: quietLogger });
+  fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
+  fs.writeFileSync(bundlePath, code);
+  stamp('workflow-bundle', hash);
+  return bundlePath;
+}
+
+module.exports = { ensureDependencies, ensurePrismaClient, buildTypeScript, buildWorkflowBundle };

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../apps/api/src/create-app';
 import { loadConfig, type AppConfig } from '../../apps/shared/config';
 import { loadKeySet, type KeySet } from '../../apps/shared/credentials/signing-keys';
 import { createDatabase, type Database } from '../../apps/shared/database';
 import { createWorker } from '../../apps/worker/src/worker';
 import { freePort } from '../../scripts/lib/processes.cjs';
+
+// The SDK's informational logs would drown the test report; warnings and errors still show.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed by an earlier test file in this jest worker.
+}
 
 export interface RunningService {
   config: AppConfig;

@@ -1,11 +1,20 @@
-import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../../shared/config';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { loadConfig, type AppConfig } from '../../shared/config';
 import { loadKeySet } from '../../shared/credentials/signing-keys';
 import { createDatabase } from '../../shared/database';
 import { createWorker } from './worker';
 
+const SDK_LOG_LEVEL: Record<AppConfig['logLevel'], LogLevel> = {
+  error: 'ERROR',
+  warn: 'WARN',
+  log: 'INFO',
+  debug: 'DEBUG',
+  verbose: 'TRACE',
+};
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVEL[config.logLevel]) });
   const db = createDatabase(config.database.url, config.database.poolSize);
   const keys = await loadKeySet(config.signing);
   const connection = await NativeConnection.connect({ address: config.temporal.address });

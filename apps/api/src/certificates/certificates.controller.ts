@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiZodBody } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
   certificateIdParam,
@@ -11,6 +13,7 @@ import { CertificatesService } from './certificates.service';
 
 const certificateId = new ZodValidationPipe(certificateIdParam, 'path.certificateId');
 
+@ApiTags('certificates')
 @Controller('certificates')
 export class CertificatesController {
   constructor(private readonly certificates: CertificatesService) {}
@@ -21,6 +24,7 @@ export class CertificatesController {
   }
 
   @Post(':certificateId/invalidations')
+  @ApiZodBody(invalidateCertificateSchema, 'Revokes the certificate; its public link then answers revoked.')
   invalidate(
     @Param('certificateId', certificateId) id: string,
     @Body(new ZodValidationPipe(invalidateCertificateSchema)) dto: InvalidateCertificateDto,
@@ -29,6 +33,7 @@ export class CertificatesController {
   }
 
   @Post(':certificateId/reinstatement')
+  @ApiZodBody(reinstateCertificateSchema, 'Lifts the active invalidation.')
   @HttpCode(200)
   reinstate(
     @Param('certificateId', certificateId) id: string,

@@ -12,6 +12,15 @@ export interface ErrorBody {
   errorId: string;
 }
 
+// Nest wraps body-parser failures (bad JSON → 400, oversized body → 413) in HttpExceptions.
+const HTTP_CODES: Record<number, string> = {
+  400: 'invalid_request_body',
+  404: 'route_not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 function statusOf(error: DomainError): number {
   switch (error.code) {
     case 'not_found':
@@ -55,7 +64,7 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return { statusCode: status, code: status === 404 ? 'route_not_found' : 'http_error', message: exception.message, errorId };
+      return { statusCode: status, code: HTTP_CODES[status] ?? 'http_error', message: exception.message, errorId };
     }
     // body-parser errors carry a status and a type.
     const bodyError = exception as { status?: number; type?: string; message?: string };

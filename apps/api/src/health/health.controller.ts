@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AppConfig } from '../../../shared/config';
 import type { Database } from '../../../shared/database';
@@ -31,6 +32,7 @@ async function probe(run: () => Promise<unknown>): Promise<Probe> {
   }
 }
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,9 +1,11 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { certificateIdParam } from '../certificates/certificates.schemas';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { VerificationService } from './verification.service';
 
+@ApiTags('verification')
 @Controller('verify')
 export class VerificationController {
   constructor(private readonly verification: VerificationService) {}

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig, parseDurationMs } from './config';
+
+describe('loadConfig', () => {
+  it('has defaults that work on a developer machine', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' });
+    expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/certificates');
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'course-certificates' });
+    expect(config.lifecycle).toEqual({ gradeFinalizationDelayMs: 0, issuanceChunkSize: 500 });
+  });
+
+  it('reads every variable and trims a trailing slash from PUBLIC_URL', () => {
+    const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://certs.example.org/', GRADE_FINALIZATION_DELAY: '15m', ISSUANCE_CHUNK_SIZE: '250' });
+    expect(config.http.port).toBe(8080);
+    expect(config.http.publicUrl).toBe('https://certs.example.org');
+    expect(config.lifecycle).toEqual({ gradeFinalizationDelayMs: 900_000, issuanceChunkSize: 250 });
+  });
+
+  it('names each invalid variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', GRADE_FINALIZATION_DELAY: 'soon' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', GRADE_FINALIZATION_DELAY: 'soon' });
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^PORT: /m);
+      expect(problems).toMatch(/^DATABASE_URL: expected a postgresql:\/\/ connection URL/m);
+      expect(problems).toMatch(/^GRADE_FINALIZATION_DELAY: expected a duration/m);
+    }
+  });
+});
+
+describe('parseDurationMs', () => {
+  it.each([
+    ['250', 250],
+    ['250ms', 250],
+    ['3s', 3000],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+  ])('%s → %d ms', (text, ms) => expect(parseDurationMs(text)).toBe(ms));
+
+  it('refuses anything else', () => expect(() => parseDurationMs('1 week')).toThrow('not a duration'));
+});

@@ -1,0 +1,86 @@
+import { generateKeyPair, exportJWK, SignJWT } from 'jose';
+import { buildAchievementCredential, learnerSubjectId } from './achievement-credential';
+import { signCredential } from './sign-credential';
+import { keySetFromJwks, publicJwks, type KeySet } from './signing-keys';
+import { verifyCredentialJws } from './verify-credential';
+
+async function privateJwk(alg: 'ES256' | 'EdDSA') {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  return exportJWK(privateKey);
+}
+
+const input = {
+  certificateId: '7a1c7a43-5b7a-4cf5-9f0c-3b9a8f0b6d11',
+  publicUrl: 'https://certs.example.org',
+  issuerName: 'Example University',
+  course: { id: 'course-v1:Ex+CS1+2026', title: 'Computing 1', passingGrade: 0.65 },
+  learner: { id: 'ada', name: 'Ada Lovelace' },
+  issuedAt: new Date('2026-11-20T10:00:00.123Z'),
+};
+
+describe('credentials', () => {
+  let keys: KeySet;
+  beforeAll(async () => {
+    keys = await keySetFromJwks(await privateJwk('ES256'));
+  });
+
+  it('builds an Open Badges 3.0 credential in the VC 2.0 model', () => {
+    const credential = buildAchievementCredential(input);
+    expect(credential['@context'][0]).toBe('https://www.w3.org/ns/credentials/v2');
+    expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
+    expect(credential.validFrom).toBe('2026-11-20T10:00:00Z');
+    expect(credential.credentialSubject.achievement.criteria.narrative).toContain('65%');
+    expect(credential.credentialSubject.id).toBe(learnerSubjectId(input.publicUrl, 'ada'));
+    expect(credential.credentialSubject.id).not.toContain('ada');
+  });
+
+  it('signs with the kid of the key thumbprint, and JWT claims mirror the credential', async () => {
+    const jws = await signCredential(buildAchievementCredential(input), keys.active);
+    const result = await verifyCredentialJws(jws, keys);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.kid).toBe(keys.active.kid);
+    expect(result.credential.iss).toBe('https://certs.example.org/issuer');
+    expect(result.credential.jti).toBe(`urn:uuid:${input.certificateId}`);
+    expect(result.credential.sub).toBe(result.credential.credentialSubject.id);
+    expect(result.credential.nbf).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000);
+  });
+
+  it('refuses a tampered payload, a foreign key, and alg none', async () => {
+    const jws = await signCredential(buildAchievementCredential(input), keys.active);
+    const [header, payload, signature] = jws.split('.');
+    const forged = Buffer.from(payload, 'base64url').toString().replace('Ada Lovelace', 'Eve Forger');
+    const tampered = `${header}.${Buffer.from(forged).toString('base64url')}.${signature}`;
+    expect(await verifyCredentialJws(tampered, keys)).toEqual({ ok: false, reason: 'signature does not match' });
+
+    const stranger = await keySetFromJwks(await privateJwk('ES256'));
+    const foreign = await signCredential(buildAchievementCredential(input), stranger.active);
+    expect(await verifyCredentialJws(foreign, keys)).toEqual({ ok: false, reason: 'signed by a key that is not ours' });
+
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: keys.active.kid })).toString('base64url')}.${payload}.`;
+    expect(await verifyCredentialJws(none, keys)).toEqual({ ok: false, reason: 'algorithm none is not accepted' });
+
+    const hs = await new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'HS256', kid: keys.active.kid }).sign(new TextEncoder().encode('k'));
+    expect((await verifyCredentialJws(hs, keys)).ok).toBe(false);
+    expect(await verifyCredentialJws('not a token', keys)).toEqual({ ok: false, reason: 'not a compact JWS' });
+  });
+
+  it('keeps verifying credentials of a rotated-out key, and publishes only public parts', async () => {
+    const oldJwk = await privateJwk('ES256');
+    const old = await keySetFromJwks(oldJwk);
+    const issuedBefore = await signCredential(buildAchievementCredential(input), old.active);
+    const rotated = await keySetFromJwks({ keys: [await privateJwk('EdDSA'), oldJwk] });
+    expect(rotated.active.alg).toBe('EdDSA');
+    expect((await verifyCredentialJws(issuedBefore, rotated)).ok).toBe(true);
+    const issuedAfter = await signCredential(buildAchievementCredential(input), rotated.active);
+    expect((await verifyCredentialJws(issuedAfter, rotated)).ok).toBe(true);
+    const published = JSON.stringify(publicJwks(rotated));
+    expect(published).not.toContain('"d"');
+    expect(publicJwks(rotated).keys).toHaveLength(2);
+  });
+
+  it('refuses a key set whose signing key is public only', async () => {
+    const { d: _d, ...publicOnly } = await privateJwk('ES256');
+    await expect(keySetFromJwks(publicOnly)).rejects.toThrow('must be a private key');
+  });
+});

@@ -1,0 +1,150 @@
+// `npm start`: sets up everything the service needs on this machine and runs it.
+//   dependencies → Prisma client → Temporal CLI → compiled service → Temporal dev server
+//   → PostgreSQL (DATABASE_URL, else local server, else embedded PGlite) → migrations
+//   → development signing key → worker + API → prints the URLs. Ctrl-C stops it all.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { prepare } from './prepare.mjs';
+
+const require = createRequire(import.meta.url);
+const { root, dataDir } = require('./lib/paths.cjs');
+const { spawn, canConnect, stopChild } = require('./lib/processes.cjs');
+
+const say = (line) => console.log(`[start] ${line}`);
+const children = [];
+const cleanups = [];
+let stopping = false;
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  for (const child of [...children].reverse()) await stopChild(child.process);
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => say(`cleanup failed: ${error.message}`));
+  say('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+function prefixed(stream, name) {
+  let buffer = '';
+  stream.on('data', (chunk) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop();
+    for (const line of lines) console.log(`[${name}] ${line}`);
+  });
+}
+
+function startChild(name, script, env) {
+  const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  prefixed(child.stdout, name);
+  prefixed(child.stderr, name);
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${name} exited (${code ?? signal}); stopping everything`);
+    void shutdown(1);
+  });
+  children.push({ name, process: child });
+  return child;
+}
+
+async function waitForHealth(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      last = await response.json();
+      if (response.ok) return last;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the API did not report healthy within ${timeoutMs / 1000} s: ${JSON.stringify(last)}`);
+}
+
+async function main() {
+  const started = Date.now();
+  const { temporalCli } = prepare('start');
+  // Loaded after `prepare`, which installs the dependencies they use.
+  const { ensureDatabase, isReachable, LOCAL_SERVER, migrateDeploy, startEmbeddedPostgres } = require('./lib/database.cjs');
+  const { startTemporalServer } = require('./lib/temporal.cjs');
+  const { ensureDevelopmentKey } = require('./lib/signing-key.cjs');
+  const { freePort } = require('./lib/processes.cjs');
+  const { buildWorkflowBundle } = require('./lib/setup.cjs');
+  fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+  const env = { ...process.env };
+  env.WORKFLOW_BUNDLE_PATH ??= await buildWorkflowBundle({ log: say });
+  const port = Number(env.PORT ?? 3000);
+
+  // Temporal: the configured server, or our own dev server with its history in .data/.
+  let temporalUi = null;
+  if (env.TEMPORAL_ADDRESS) {
+    say(`temporal: using TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}`);
+  } else if (await canConnect('127.0.0.1', 7233)) {
+    env.TEMPORAL_ADDRESS = '127.0.0.1:7233';
+    temporalUi = 'http://127.0.0.1:8233';
+    say('temporal: a server already listens on 127.0.0.1:7233; using it');
+  } else {
+    const server = await startTemporalServer({
+      cli: temporalCli.path,
+      port: 7233,
+      uiPort: 8233,
+      dbFile: path.join(dataDir, 'temporal', 'dev.sqlite'),
+      logFile: path.join(dataDir, 'logs', 'temporal.log'),
+      log: say,
+    });
+    cleanups.push(server.stop);
+    env.TEMPORAL_ADDRESS = server.address;
+    temporalUi = server.uiUrl;
+  }
+
+  // Database: DATABASE_URL, else the local server (creating `certificates`), else embedded PGlite.
+  if (env.DATABASE_URL) {
+    say(`database: using DATABASE_URL (${new URL(env.DATABASE_URL).host})`);
+  } else if (await isReachable(LOCAL_SERVER)) {
+    env.DATABASE_URL = await ensureDatabase(LOCAL_SERVER, 'certificates');
+    say('database: local PostgreSQL on 127.0.0.1:5432, database "certificates"');
+  } else {
+    say('database: no PostgreSQL on 127.0.0.1:5432; starting an embedded one (PGlite)');
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pglite'), port: await freePort(), log: say });
+    cleanups.push(embedded.stop);
+    env.DATABASE_URL = embedded.url;
+    env.DATABASE_POOL_SIZE ??= '4';
+  }
+  migrateDeploy(env.DATABASE_URL, { quiet: true });
+  say('database: migrations applied');
+
+  if (!env.SIGNING_KEY && !env.SIGNING_KEY_FILE) {
+    env.SIGNING_KEY_FILE = path.join(dataDir, 'signing-key.json');
+    ensureDevelopmentKey(env.SIGNING_KEY_FILE, { log: say });
+  }
+
+  startChild('worker', path.join(root, 'dist/apps/worker/src/main.js'), env);
+  startChild('api', path.join(root, 'dist/apps/api/src/main.js'), env);
+  const apiUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const health = await waitForHealth(`http://127.0.0.1:${port}/health`, 60_000);
+  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — database ${health.database.status}, temporal ${health.temporal.status}`);
+  console.log(
+    [
+      '',
+      `  API            ${apiUrl}`,
+      `  API docs       ${apiUrl}/docs`,
+      `  Health         ${apiUrl}/health`,
+      temporalUi ? `  Temporal UI    ${temporalUi}` : `  Temporal       ${env.TEMPORAL_ADDRESS}`,
+      '',
+      '  Try it:        npm run demo -- --learners 5',
+      '  Stop:          Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch(async (error) => {
+  console.error(`[start] failed: ${error.message}`);
+  await shutdown(1);
+});

@@ -1,0 +1,62 @@
+import { createActivities } from '../activities';
+import { loadKeySet } from '../apps/shared/credentials/signing-keys';
+import { verifyCredentialJws } from '../apps/shared/credentials/verify-credential';
+import { createDatabase, type Database } from '../apps/shared/database';
+import { migrateDeploy, startEmbeddedPostgres } from '../scripts/lib/database.cjs';
+import { freePort } from '../scripts/lib/processes.cjs';
+
+/**
+ * The fallback `npm start` uses on a machine with only Node: PGlite served over the PostgreSQL
+ * wire protocol. The same migrations and the same activities must work against it.
+ */
+describe('embedded PostgreSQL (PGlite)', () => {
+  let embedded: { url: string; stop: () => Promise<void> };
+  let db: Database;
+
+  beforeAll(async () => {
+    embedded = await startEmbeddedPostgres({ port: await freePort(), log: () => undefined });
+    migrateDeploy(embedded.url, { quiet: true });
+    db = createDatabase(embedded.url, 4);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.$disconnect();
+    await embedded?.stop();
+  });
+
+  it('runs the migrations, the issuance activities and the uniqueness constraint', async () => {
+    const courseId = 'course-v1:Embedded+PG+1';
+    await db.course.create({
+      data: { id: courseId, title: 'Embedded', pacing: 'instructor', startAt: new Date(), endAt: new Date(), passingGrade: 0.6 },
+    });
+    const learners = Array.from({ length: 20 }, (_, i) => ({ id: `pg-${String(i).padStart(2, '0')}`, email: `pg${i}@example.org`, name: `PG ${i}` }));
+    await db.learner.createMany({ data: learners });
+    await db.enrollment.createMany({
+      data: learners.map((l, i) => ({ courseId, learnerId: l.id, mode: 'verified' as const, grade: i % 2 === 0 ? 0.9 : 0.3 })),
+    });
+
+    const keys = await loadKeySet({ keyFile: process.env.SIGNING_KEY_FILE! });
+    const activities = createActivities({ db, keys, issuer: { publicUrl: 'http://localhost:3000', name: 'Embedded' } });
+    await activities.finalizeGrades(courseId);
+    let cursor: string | null = null;
+    let issued = 0;
+    let processed = 0;
+    do {
+      const chunk: Awaited<ReturnType<typeof activities.issueCertificateChunk>> = await activities.issueCertificateChunk({ courseId, after: cursor, limit: 7 });
+      cursor = chunk.nextCursor;
+      issued += chunk.issued;
+      processed += chunk.processed;
+    } while (cursor);
+    expect({ processed, issued }).toEqual({ processed: 20, issued: 10 });
+
+    // A retried chunk adds nothing.
+    const retry = await activities.issueCertificateChunk({ courseId, after: null, limit: 50 });
+    expect(retry).toMatchObject({ processed: 20, issued: 0, notIssued: 0 });
+    expect(await db.certificate.count({ where: { courseId } })).toBe(20);
+
+    const one = await db.certificate.findFirstOrThrow({ where: { courseId, status: 'downloadable' } });
+    const check = await verifyCredentialJws(one.jws!, keys);
+    expect(check.ok).toBe(true);
+
+    await expect(db.certificate.create({ data: { courseId, learnerId: one.learnerId, status: 'notpassing' } })).rejects.toMatchObject({ code: 'P2002' });
+  }, 60_000);
+});
