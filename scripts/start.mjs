@@ -78,8 +78,9 @@ async function main() {
   const { buildWorkflowBundle } = require('./lib/setup.cjs');
   fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   const env = { ...process.env };
-  env.WORKFLOW_BUNDLE_PATH ??= await buildWorkflowBundle({ log: say });
+  env.WORKFLOW_BUNDLE_PATH ??= await buildWorkflowBundle();
   const port = Number(env.PORT ?? 3000);
+  const postgresServer = env.POSTGRES_SERVER_URL ?? LOCAL_SERVER;
 
   // Temporal: the configured server, or our own dev server with its history in .data/.
   let temporalUi = null;
@@ -106,11 +107,11 @@ async function main() {
   // Database: DATABASE_URL, else the local server (creating `certificates`), else embedded PGlite.
   if (env.DATABASE_URL) {
     say(`database: using DATABASE_URL (${new URL(env.DATABASE_URL).host})`);
-  } else if (await isReachable(LOCAL_SERVER)) {
-    env.DATABASE_URL = await ensureDatabase(LOCAL_SERVER, 'certificates');
-    say('database: local PostgreSQL on 127.0.0.1:5432, database "certificates"');
+  } else if (await isReachable(postgresServer)) {
+    env.DATABASE_URL = await ensureDatabase(postgresServer, 'certificates');
+    say(`database: PostgreSQL on ${new URL(postgresServer).host}, database "certificates"`);
   } else {
-    say('database: no PostgreSQL on 127.0.0.1:5432; starting an embedded one (PGlite)');
+    say(`database: no PostgreSQL on ${new URL(postgresServer).host}; starting an embedded one (PGlite)`);
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pglite'), port: await freePort(), log: say });
     cleanups.push(embedded.stop);
     env.DATABASE_URL = embedded.url;

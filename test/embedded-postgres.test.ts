@@ -4,6 +4,7 @@ import { verifyCredentialJws } from '../apps/shared/credentials/verify-credentia
 import { createDatabase, type Database } from '../apps/shared/database';
 import { migrateDeploy, startEmbeddedPostgres } from '../scripts/lib/database.cjs';
 import { freePort } from '../scripts/lib/processes.cjs';
+import { httpClient, startService, uniqueCourseId, waitFor } from './helpers/service';
 
 /**
  * The fallback `npm start` uses on a machine with only Node: PGlite served over the PostgreSQL
@@ -58,5 +59,23 @@ describe('embedded PostgreSQL (PGlite)', () => {
     expect(check.ok).toBe(true);
 
     await expect(db.certificate.create({ data: { courseId, learnerId: one.learnerId, status: 'notpassing' } })).rejects.toMatchObject({ code: 'P2002' });
+  }, 60_000);
+
+  it('serves the whole pipe over HTTP: course end, issuance by the workflow, verification', async () => {
+    const service = await startService({ DATABASE_URL: embedded.url, DATABASE_POOL_SIZE: '4' });
+    try {
+      const api = httpClient(service.baseUrl);
+      const courseId = uniqueCourseId('Embedded');
+      expect((await api.get('/health')).body.database.status).toBe('up');
+      const created = await api.post('/courses', { id: courseId, title: 'On PGlite', pacing: 'instructor', endAt: new Date(Date.now() + 1500).toISOString(), passingGrade: 0.5 });
+      expect(created.status).toBe(201);
+      await api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: 'lite', email: 'lite@example.org', name: 'Lite Learner', mode: 'verified' }] });
+      await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: 'lite', grade: 0.8 }] });
+      await waitFor('issuance on PGlite', async () => (await api.get(`/courses/${courseId}`)).body.lifecycle?.phase === 'completed');
+      const [certificate] = (await api.get(`/courses/${courseId}/certificates`)).body;
+      expect((await api.get(`/verify/${certificate.id}`)).body).toMatchObject({ verdict: 'valid', learner: { name: 'Lite Learner' } });
+    } finally {
+      await service.stop();
+    }
   }, 60_000);
 });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { ensureDatabase, isReachable, LOCAL_SERVER, migrateDeploy, startEmbeddedPostgres } from '../scripts/lib/database.cjs';
+import { dropDatabase, ensureDatabase, isReachable, LOCAL_SERVER, migrateDeploy, startEmbeddedPostgres } from '../scripts/lib/database.cjs';
+import { Client } from 'pg';
 import { freePort } from '../scripts/lib/processes.cjs';
 import { ensureDevelopmentKey } from '../scripts/lib/signing-key.cjs';
 import { findTemporalCli, startTemporalServer } from '../scripts/lib/temporal.cjs';
@@ -23,11 +24,12 @@ export default async function globalSetup(): Promise<void> {
   const temporalPort = await freePort();
   const temporal = await startTemporalServer({ cli: cli.path, port: temporalPort, logFile: path.join(runDir, 'temporal.log'), log });
 
-  const serverUrl = process.env.TEST_DATABASE_SERVER_URL ?? LOCAL_SERVER;
+  const serverUrl = process.env.POSTGRES_SERVER_URL ?? LOCAL_SERVER;
   let embedded: { url: string; stop: () => Promise<void> } | null = null;
   let databaseUrl: string;
   const databaseName = `certificates_test_${runId}`;
   if (await isReachable(serverUrl)) {
+    await dropAbandonedTestDatabases(serverUrl);
     databaseUrl = await ensureDatabase(serverUrl, databaseName);
     log(`database: PostgreSQL ${new URL(serverUrl).host}, fresh database ${databaseName}`);
   } else {
@@ -71,3 +73,21 @@ const silentLogger = {
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
+
+/** Runs that were killed before their teardown leave their database behind; drop those older than a day. */
+async function dropAbandonedTestDatabases(serverUrl: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  let names: string[];
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'certificates_test_%'");
+    names = rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of names) {
+    const started = parseInt(name.split('_')[2] ?? '', 36);
+    if (Number.isFinite(started) && started < dayAgo) await dropDatabase(serverUrl, name);
+  }
+}
