@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
-import { createIssuanceActivities } from './issuance/issue-certificate-chunk';
+import { createGenerationTaskActivities } from './generation/generation-tasks';
+import { createIssuanceActivities } from './issuance/issue-certificates';
 import { createCourseScheduleActivities } from './lifecycle/course-schedule';
 
 export type { ActivityDeps } from './deps';
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCourseScheduleActivities(deps),
     ...createIssuanceActivities(deps),
+    ...createGenerationTaskActivities(deps),
   };
 }
 

@@ -70,9 +70,10 @@ async function main() {
   do {
     await new Promise((r) => setTimeout(r, 500));
     course = await call('GET', `/courses/${encodeURIComponent(courseId)}`);
-    if (Date.now() > deadline) fail(`the lifecycle did not complete in time: ${JSON.stringify(course.lifecycle)}`);
-  } while (course.lifecycle?.phase !== 'completed');
-  note(`issued ${course.lifecycle.issued}, not issued ${course.lifecycle.notIssued}`);
+    if (Date.now() > deadline) fail(`certificates were not generated in time: ${JSON.stringify(course.latestGeneration ?? course.lifecycle)}`);
+  } while (!course.certificatesGeneratedAt);
+  const task = course.latestGeneration;
+  note(`generation ${task.state}: ${task.issued} issued, ${task.done - task.issued} not eligible, ${task.failed} failed`);
 
   const certificates = await call('GET', `/courses/${encodeURIComponent(courseId)}/certificates`);
   for (const c of certificates.filter((certificate) => certificate.status === 'downloadable')) {

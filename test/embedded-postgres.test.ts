@@ -1,3 +1,4 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import { loadKeySet } from '../apps/shared/credentials/signing-keys';
 import { verifyCredentialJws } from '../apps/shared/credentials/verify-credential';
@@ -38,21 +39,22 @@ describe('embedded PostgreSQL (PGlite)', () => {
     const keys = await loadKeySet({ keyFile: process.env.SIGNING_KEY_FILE! });
     const activities = createActivities({ db, keys, issuer: { publicUrl: 'http://localhost:3000', name: 'Embedded' } });
     await activities.finalizeGrades(courseId);
-    let cursor: string | null = null;
-    let issued = 0;
-    let processed = 0;
-    do {
-      const chunk: Awaited<ReturnType<typeof activities.issueCertificateChunk>> = await activities.issueCertificateChunk({ courseId, after: cursor, limit: 7 });
-      cursor = chunk.nextCursor;
-      issued += chunk.issued;
-      processed += chunk.processed;
-    } while (cursor);
-    expect({ processed, issued }).toEqual({ processed: 20, issued: 10 });
+    const taskId = await activities.createSystemGenerationTask({ courseId, kind: 'all_learners' });
+    const selection = { kind: 'all_learners' as const };
+    const plan = await activities.planIssuanceChunks({ courseId, selection, after: null, chunkSize: 7, maxChunks: 10 });
+    expect(plan).toEqual({ bounds: ['pg-06', 'pg-13', 'pg-19'], exhausted: true });
+    const env = new MockActivityEnvironment();
+    let after: string | null = null;
+    for (const upTo of plan.bounds) {
+      await env.run(activities.issueCertificateRange, { courseId, taskId, selection, after, upTo, resign: false, batchSize: 3 });
+      after = upTo;
+    }
+    expect(await activities.finishGenerationTask({ taskId })).toEqual({ done: 20, issued: 10, failed: 0 });
 
-    // A retried chunk adds nothing.
-    const retry = await activities.issueCertificateChunk({ courseId, after: null, limit: 50 });
-    expect(retry).toMatchObject({ processed: 20, issued: 0, notIssued: 0 });
+    // A retried chunk changes nothing and creates nothing.
+    await env.run(activities.issueCertificateRange, { courseId, taskId, selection, after: null, upTo: 'pg-19', resign: false, batchSize: 50 });
     expect(await db.certificate.count({ where: { courseId } })).toBe(20);
+    expect(await activities.finishGenerationTask({ taskId })).toEqual({ done: 20, issued: 10, failed: 0 });
 
     const one = await db.certificate.findFirstOrThrow({ where: { courseId, status: 'downloadable' } });
     const check = await verifyCredentialJws(one.jws!, keys);
@@ -71,7 +73,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
       expect(created.status).toBe(201);
       await api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: 'lite', email: 'lite@example.org', name: 'Lite Learner', mode: 'verified' }] });
       await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: 'lite', grade: 0.8 }] });
-      await waitFor('issuance on PGlite', async () => (await api.get(`/courses/${courseId}`)).body.lifecycle?.phase === 'completed');
+      await waitFor('issuance on PGlite', async () => Boolean((await api.get(`/courses/${courseId}`)).body.certificatesGeneratedAt));
       const [certificate] = (await api.get(`/courses/${courseId}/certificates`)).body;
       expect((await api.get(`/verify/${certificate.id}`)).body).toMatchObject({ verdict: 'valid', learner: { name: 'Lite Learner' } });
     } finally {

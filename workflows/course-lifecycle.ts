@@ -1,66 +1,97 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { IssueChunkResult } from '../activities/issuance/issue-certificate-chunk';
 import {
+  generationRequestedSignal,
+  generationWorkflowId,
   lifecycleStateQuery,
   scheduleChangedSignal,
   type CourseLifecycleInput,
   type LifecycleState,
 } from './definitions';
+import { generateCertificatesWorkflow } from './generate-certificates';
 
-const { getCourseSchedule, finalizeGrades, markCertificatesGenerated } = proxyActivities<Activities>({
+const activities = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-const { issueCertificateChunk } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+/** Generation tasks a run handles before continuing as new, keeping its history short. */
+const TASKS_PER_RUN = 100;
 
-/** One per course: waits for the course to end, finalizes grades, then issues certificates in chunks. */
-export async function courseLifecycleWorkflow(input: CourseLifecycleInput): Promise<LifecycleState> {
+/**
+ * One per course, for the course's whole life: waits for the course to end (the end date may
+ * move), finalizes grades, issues in bulk for instructor-paced courses, and runs every later
+ * generation task (instructor operations, regrades) one at a time, in the order asked.
+ */
+export async function courseLifecycleWorkflow(input: CourseLifecycleInput): Promise<void> {
   const state: LifecycleState = {
     courseId: input.courseId,
-    phase: 'waiting_for_course_end',
+    phase: input.ended ? 'active' : 'waiting_for_course_end',
     finalizesAt: null,
-    processed: 0,
-    issued: 0,
-    notIssued: 0,
+    currentTaskId: null,
+    queuedTaskIds: [...(input.pendingTaskIds ?? [])],
+    tasksCompleted: 0,
   };
   let scheduleChanged = false;
   setHandler(scheduleChangedSignal, () => {
     scheduleChanged = true;
   });
+  setHandler(generationRequestedSignal, ({ taskId }) => {
+    if (!state.queuedTaskIds.includes(taskId) && state.currentTaskId !== taskId) state.queuedTaskIds.push(taskId);
+  });
   setHandler(lifecycleStateQuery, () => state);
 
-  // The end date may move while we wait; a signal wakes the wait and the schedule is re-read.
-  let schedule = await getCourseSchedule(input.courseId);
-  for (;;) {
-    const finalizesAt = Date.parse(schedule.endAt) + input.gradeFinalizationDelayMs;
-    state.finalizesAt = new Date(finalizesAt).toISOString();
-    const remaining = finalizesAt - Date.now();
-    if (remaining <= 0) break;
-    if (await condition(() => scheduleChanged, remaining)) {
-      scheduleChanged = false;
-      schedule = await getCourseSchedule(input.courseId);
+  let ended = input.ended ?? false;
+  const endOfCourse = async () => {
+    let schedule = await activities.getCourseSchedule(input.courseId);
+    for (;;) {
+      const finalizesAt = Date.parse(schedule.endAt) + input.gradeFinalizationDelayMs;
+      state.finalizesAt = new Date(finalizesAt).toISOString();
+      const remaining = finalizesAt - Date.now();
+      if (remaining <= 0) break;
+      if (await condition(() => scheduleChanged, remaining)) {
+        scheduleChanged = false;
+        schedule = await activities.getCourseSchedule(input.courseId);
+      }
     }
-  }
+    state.phase = 'finalizing_grades';
+    await activities.finalizeGrades(input.courseId);
+    if (schedule.bulkIssuance) {
+      const taskId = await activities.createSystemGenerationTask({ courseId: input.courseId, kind: 'all_learners' });
+      state.queuedTaskIds.unshift(taskId);
+      state.phase = 'issuing';
+    } else {
+      state.phase = 'active';
+    }
+    ended = true;
+  };
 
-  state.phase = 'finalizing_grades';
-  await finalizeGrades(input.courseId);
+  const runTasks = async () => {
+    for (;;) {
+      await condition(() => state.queuedTaskIds.length > 0);
+      const taskId = state.queuedTaskIds.shift()!;
+      state.currentTaskId = taskId;
+      const task = await activities.loadGenerationTask(taskId);
+      if (task) {
+        try {
+          await executeChild(generateCertificatesWorkflow, {
+            workflowId: generationWorkflowId(taskId),
+            args: [{ courseId: input.courseId, taskId, selection: task.selection, resign: task.resign, tuning: input.tuning }],
+          });
+          if (task.selection.kind === 'all_learners') await activities.markCertificatesGenerated(input.courseId);
+        } catch {
+          // The task is recorded as failed with its reason; the instructor can retry it.
+        }
+      }
+      state.currentTaskId = null;
+      state.tasksCompleted += 1;
+      if (ended && state.phase !== 'waiting_for_course_end') state.phase = 'active';
+      if (ended && (state.tasksCompleted >= TASKS_PER_RUN || workflowInfo().continueAsNewSuggested)) return;
+    }
+  };
 
-  state.phase = 'issuing';
-  let cursor: string | null = null;
-  do {
-    const chunk: IssueChunkResult = await issueCertificateChunk({ courseId: input.courseId, after: cursor, limit: input.chunkSize });
-    cursor = chunk.nextCursor;
-    state.processed += chunk.processed;
-    state.issued += chunk.issued;
-    state.notIssued += chunk.notIssued;
-  } while (cursor !== null);
-  await markCertificatesGenerated(input.courseId);
-
-  state.phase = 'completed';
-  return state;
+  // Instructors may generate before the course ends: both go on at once, tasks in order.
+  await Promise.all([ended ? Promise.resolve() : endOfCourse(), runTasks()]);
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof courseLifecycleWorkflow>({ ...input, ended: true, pendingTaskIds: state.queuedTaskIds });
 }

@@ -6,14 +6,21 @@ export interface CourseSchedule {
   pacing: 'self' | 'instructor';
   /** ISO timestamp; workflows compare it with Temporal's clock. */
   endAt: string;
+  /** Instructor-paced, certificates active, not learner-generated: issue everyone at course end. */
+  bulkIssuance: boolean;
 }
 
 export function createCourseScheduleActivities({ db }: ActivityDeps) {
   return {
     async getCourseSchedule(courseId: string): Promise<CourseSchedule> {
-      const course = await db.course.findUnique({ where: { id: courseId }, select: { pacing: true, endAt: true } });
+      const course = await db.course.findUnique({ where: { id: courseId } });
       if (!course) throw ApplicationFailure.nonRetryable(`course ${courseId} does not exist`, 'CourseNotFound');
-      return { courseId, pacing: course.pacing, endAt: course.endAt.toISOString() };
+      return {
+        courseId,
+        pacing: course.pacing,
+        endAt: course.endAt.toISOString(),
+        bulkIssuance: course.pacing === 'instructor' && course.certificatesActive && !course.learnerGeneratedEnabled,
+      };
     },
 
     /** Snapshots every current grade as the final grade; certificates are decided on the snapshot. */
@@ -23,10 +30,6 @@ export function createCourseScheduleActivities({ db }: ActivityDeps) {
         db.course.update({ where: { id: courseId }, data: { gradesFinalizedAt: new Date() } }),
       ]);
       return { learners: updated };
-    },
-
-    async markCertificatesGenerated(courseId: string): Promise<void> {
-      await db.course.update({ where: { id: courseId }, data: { certificatesGeneratedAt: new Date() } });
     },
   };
 }

@@ -6,14 +6,18 @@ describe('loadConfig', () => {
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' });
     expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/certificates');
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'course-certificates' });
-    expect(config.lifecycle).toEqual({ gradeFinalizationDelayMs: 0, issuanceChunkSize: 500 });
+    expect(config.lifecycle).toEqual({
+      gradeFinalizationDelayMs: 0,
+      issuance: { chunkSize: 1000, batchSize: 250, maxInFlight: 4, chunksPerRun: 50, heartbeatTimeoutMs: 30_000 },
+    });
   });
 
   it('reads every variable and trims a trailing slash from PUBLIC_URL', () => {
     const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://certs.example.org/', GRADE_FINALIZATION_DELAY: '15m', ISSUANCE_CHUNK_SIZE: '250' });
     expect(config.http.port).toBe(8080);
     expect(config.http.publicUrl).toBe('https://certs.example.org');
-    expect(config.lifecycle).toEqual({ gradeFinalizationDelayMs: 900_000, issuanceChunkSize: 250 });
+    expect(config.lifecycle.gradeFinalizationDelayMs).toBe(900_000);
+    expect(config.lifecycle.issuance.chunkSize).toBe(250);
   });
 
   it('names each invalid variable', () => {

@@ -28,7 +28,11 @@ export const configSchema = z.object({
   SIGNING_KEY_FILE: z.string().default('.data/signing-key.json'),
   ISSUER_NAME: z.string().min(1).default('Course Certificates'),
   GRADE_FINALIZATION_DELAY: duration.default(0),
-  ISSUANCE_CHUNK_SIZE: integer(1, 10_000).default(500),
+  ISSUANCE_CHUNK_SIZE: integer(1, 100_000).default(1000),
+  ISSUANCE_BATCH_SIZE: integer(1, 5_000).default(250),
+  ISSUANCE_MAX_IN_FLIGHT: integer(1, 64).default(4),
+  ISSUANCE_CHUNKS_PER_RUN: integer(1, 1000).default(50),
+  ISSUANCE_HEARTBEAT_TIMEOUT: duration.default(30_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
@@ -40,7 +44,10 @@ export interface AppConfig {
   database: { url: string; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
   signing: { keyJwk?: string; keyFile: string; issuerName: string };
-  lifecycle: { gradeFinalizationDelayMs: number; issuanceChunkSize: number };
+  lifecycle: {
+    gradeFinalizationDelayMs: number;
+    issuance: { chunkSize: number; batchSize: number; maxInFlight: number; chunksPerRun: number; heartbeatTimeoutMs: number };
+  };
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -72,7 +79,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
     },
     signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME },
-    lifecycle: { gradeFinalizationDelayMs: c.GRADE_FINALIZATION_DELAY, issuanceChunkSize: c.ISSUANCE_CHUNK_SIZE },
+    lifecycle: {
+      gradeFinalizationDelayMs: c.GRADE_FINALIZATION_DELAY,
+      issuance: {
+        chunkSize: c.ISSUANCE_CHUNK_SIZE,
+        batchSize: c.ISSUANCE_BATCH_SIZE,
+        maxInFlight: c.ISSUANCE_MAX_IN_FLIGHT,
+        chunksPerRun: c.ISSUANCE_CHUNKS_PER_RUN,
+        heartbeatTimeoutMs: c.ISSUANCE_HEARTBEAT_TIMEOUT,
+      },
+    },
     logLevel: c.LOG_LEVEL,
   };
 }

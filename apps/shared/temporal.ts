@@ -1,4 +1,15 @@
+import type { CourseLifecycleInput } from '../../workflows/definitions';
+import type { AppConfig } from './config';
+
 /** One lifecycle workflow per course; the id makes "start" idempotent and every run findable. */
 export function courseWorkflowId(courseId: string): string {
   return `course:${courseId}`;
+}
+
+export function lifecycleInput(config: AppConfig, courseId: string): CourseLifecycleInput {
+  return {
+    courseId,
+    gradeFinalizationDelayMs: config.lifecycle.gradeFinalizationDelayMs,
+    tuning: config.lifecycle.issuance,
+  };
 }

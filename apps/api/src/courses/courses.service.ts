@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AppConfig } from '../../../shared/config';
 import type { Database } from '../../../shared/database';
-import { courseWorkflowId } from '../../../shared/temporal';
+import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
 import { lifecycleStateQuery, scheduleChangedSignal, type LifecycleState } from '../../../../workflows/definitions';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
@@ -65,13 +65,7 @@ export class CoursesService {
       await this.temporal.workflow.start(courseLifecycleWorkflow, {
         workflowId: courseWorkflowId(courseId),
         taskQueue: this.config.temporal.taskQueue,
-        args: [
-          {
-            courseId,
-            gradeFinalizationDelayMs: this.config.lifecycle.gradeFinalizationDelayMs,
-            chunkSize: this.config.lifecycle.issuanceChunkSize,
-          },
-        ],
+        args: [lifecycleInput(this.config, courseId)],
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -81,14 +75,18 @@ export class CoursesService {
   async getCourse(courseId: string) {
     const course = await this.db.course.findUnique({ where: { id: courseId } });
     if (!course) throw new NotFoundError('course', courseId);
-    const [enrollments, certificates] = await Promise.all([
+    const [enrollments, certificates, latestTask] = await Promise.all([
       this.db.enrollment.count({ where: { courseId } }),
       this.db.certificate.groupBy({ by: ['status'], where: { courseId }, _count: { _all: true } }),
+      this.db.generationTask.findFirst({ where: { courseId }, orderBy: { requestedAt: 'desc' } }),
     ]);
     return {
       ...courseView(course),
       enrollments,
       certificates: Object.fromEntries(certificates.map((g) => [g.status, g._count._all])),
+      latestGeneration: latestTask
+        ? { id: latestTask.id, kind: latestTask.kind, state: latestTask.state, total: latestTask.total, done: latestTask.done, issued: latestTask.issued, failed: latestTask.failed }
+        : null,
       lifecycle: await this.lifecycleState(courseId),
     };
   }

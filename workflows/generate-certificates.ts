@@ -1,0 +1,87 @@
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { TaskCounts } from '../activities/generation/generation-tasks';
+import type { Selection } from '../activities/issuance/selection';
+import type { IssuanceTuning } from './definitions';
+
+export interface GenerationInput {
+  courseId: string;
+  taskId: string;
+  selection: Selection;
+  resign: boolean;
+  tuning: IssuanceTuning;
+  /** Carried across continue-as-new: the last learner id planned, and whether the task started. */
+  cursor?: string | null;
+  started?: boolean;
+}
+
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await run(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Issues the certificates of one generation task: plans chunks of learners with a cursor (never
+ * the learner list), runs several chunk activities at once, and continues as new every
+ * `chunksPerRun` chunks so the history of a run does not grow with the number of learners.
+ */
+export async function generateCertificatesWorkflow(input: GenerationInput): Promise<TaskCounts> {
+  const { tuning } = input;
+  const { issueCertificateRange } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: tuning.heartbeatTimeoutMs,
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const info = workflowInfo();
+  let cursor = input.cursor ?? null;
+  try {
+    if (!input.started) {
+      const total = await bookkeeping.countGenerationSelection({ courseId: input.courseId, selection: input.selection });
+      await bookkeeping.startGenerationTask({ taskId: input.taskId, workflowId: info.workflowId, runId: info.runId, total });
+    }
+    let chunksThisRun = 0;
+    for (;;) {
+      const plan = await bookkeeping.planIssuanceChunks({
+        courseId: input.courseId,
+        selection: input.selection,
+        after: cursor,
+        chunkSize: tuning.chunkSize,
+        maxChunks: tuning.maxInFlight * 2,
+      });
+      if (plan.bounds.length === 0) break;
+      const ranges = plan.bounds.map((upTo, i) => ({ after: i === 0 ? cursor : plan.bounds[i - 1], upTo }));
+      await inParallel(ranges, tuning.maxInFlight, (range) =>
+        issueCertificateRange({
+          courseId: input.courseId,
+          taskId: input.taskId,
+          selection: input.selection,
+          after: range.after,
+          upTo: range.upTo,
+          resign: input.resign,
+          batchSize: tuning.batchSize,
+        }),
+      );
+      cursor = plan.bounds[plan.bounds.length - 1];
+      chunksThisRun += ranges.length;
+      if (plan.exhausted) break;
+      if (chunksThisRun >= tuning.chunksPerRun || workflowInfo().continueAsNewSuggested) {
+        return await continueAsNew<typeof generateCertificatesWorkflow>({ ...input, cursor, started: true });
+      }
+    }
+  } catch (error) {
+    await bookkeeping.finishGenerationTask({ taskId: input.taskId, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+  return bookkeeping.finishGenerationTask({ taskId: input.taskId });
+}

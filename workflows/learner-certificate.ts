@@ -1,0 +1,17 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { WrittenCertificate } from '../activities/issuance/write-certificates';
+
+const { issueLearnerCertificate } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 },
+});
+
+/**
+ * A learner's own request (or reaching the end of a self-paced course). One workflow per learner
+ * and course with a deterministic id: concurrent requests join the same run and get the same
+ * certificate, and hundreds of learners asking at once are hundreds of independent workflows.
+ */
+export async function learnerCertificateWorkflow(input: { courseId: string; learnerId: string }): Promise<WrittenCertificate | null> {
+  return issueLearnerCertificate({ courseId: input.courseId, learnerId: input.learnerId, taskId: null });
+}
