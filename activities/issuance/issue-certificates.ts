@@ -76,7 +76,7 @@ export function createIssuanceActivities(deps: ActivityDeps) {
       let after = resumeFrom?.after ?? input.after;
       const result: RangeResult = resumeFrom?.result ?? { processed: 0, issued: 0, failed: 0 };
       for (;;) {
-        const standings = await loadStandings(db, input.courseId, input.selection, { after, upTo: input.upTo }, input.batchSize);
+        const standings = await loadStandings(db, course, input.selection, { after, upTo: input.upTo }, input.batchSize);
         if (standings.length === 0) break;
         const written = await writeCertificates(deps, course, standings, { taskId: input.taskId, resign: input.resign });
         result.processed += written.length;
@@ -92,7 +92,7 @@ export function createIssuanceActivities(deps: ActivityDeps) {
     /** One learner, now: on-demand requests, the end of a self-paced course, a regrade. */
     async issueLearnerCertificate(input: { courseId: string; learnerId: string; taskId: string | null }): Promise<WrittenCertificate | null> {
       const course = await requireCourse(deps, input.courseId);
-      const standings = await loadStandings(db, input.courseId, { kind: 'single_learner', learnerId: input.learnerId }, { after: null, upTo: null }, 1);
+      const standings = await loadStandings(db, course, { kind: 'single_learner', learnerId: input.learnerId }, { after: null, upTo: null }, 1);
       if (standings.length === 0) return null;
       const [written] = await writeCertificates(deps, course, standings, { taskId: input.taskId, resign: false });
       return written;

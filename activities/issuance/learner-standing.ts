@@ -44,21 +44,25 @@ export async function loadCourseFacts(db: Database, courseId: string): Promise<C
 /** Learners of the selection with learner id in (after, upTo], in id order, at most `limit`. */
 export async function loadStandings(
   db: Database,
-  courseId: string,
+  { id: courseId, requiredLessons }: Pick<CourseFacts, 'id' | 'requiredLessons'>,
   selection: Selection,
   range: { after: string | null; upTo: string | null },
   limit: number,
 ): Promise<LearnerStanding[]> {
   const after = range.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${range.after}`;
   const upTo = range.upTo === null ? Prisma.empty : Prisma.sql`AND e.learner_id <= ${range.upTo}`;
+  // Most courses have no required lessons; skip the per-learner count for them.
+  const requiredDone = requiredLessons === 0
+    ? Prisma.sql`0`
+    : Prisma.sql`(SELECT count(*)::int FROM lesson_completions lc
+                    JOIN lessons ls ON ls.course_id = lc.course_id AND ls.id = lc.lesson_id AND ls.required
+                   WHERE lc.course_id = e.course_id AND lc.learner_id = e.learner_id)`;
   return db.$queryRaw<LearnerStanding[]>`
     SELECT e.learner_id AS "learnerId", l.name, e.mode::text AS mode,
            COALESCE(e.final_grade, e.grade)::float8 AS grade,
            l.id_verified AS "idVerified",
            (x.learner_id IS NOT NULL) AS allowlisted,
-           (SELECT count(*)::int FROM lesson_completions lc
-              JOIN lessons ls ON ls.course_id = lc.course_id AND ls.id = lc.lesson_id AND ls.required
-             WHERE lc.course_id = e.course_id AND lc.learner_id = e.learner_id) AS "requiredDone",
+           ${requiredDone} AS "requiredDone",
            c.id::text AS "certificateId", c.status::text AS "certificateStatus",
            (c.jws IS NOT NULL) AS "hasCredential",
            (c.id IS NOT NULL AND EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active)) AS invalidated

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../../apps/shared/database';
 import { buildAchievementCredential } from '../../apps/shared/credentials/achievement-credential';
 import { signCredential } from '../../apps/shared/credentials/sign-credential';
@@ -20,108 +21,131 @@ export interface WrittenCertificate {
 
 interface Outcome {
   learnerId: string;
+  certificateId: string;
   status: string;
+  /** Null keeps the credential already stored (or none). */
   jws: string | null;
   keyId: string | null;
   issuedAt: Date | null;
+  grade: number | null;
   errorReason: string | null;
+  reason: string;
+  message: string;
 }
 
-/**
- * Decides and records the certificates of a batch of learners. Safe to run twice, and safe to
- * run concurrently with another writer for the same learner:
- * 1. every learner gets a row (and so a public id) with ON CONFLICT DO NOTHING;
- * 2. credentials are signed for the id that is in the database, whoever created it;
- * 3. one UPDATE writes the outcomes. Invalidated certificates are left as they are.
- */
-export async function writeCertificates(
-  { db, keys, issuer }: Pick<ActivityDeps, 'db' | 'keys' | 'issuer'>,
-  course: CourseFacts,
-  standings: LearnerStanding[],
-  options: WriteOptions,
-): Promise<WrittenCertificate[]> {
-  if (standings.length === 0) return [];
-  const learnerIds = standings.map((s) => s.learnerId);
-  await db.$executeRaw`
-    INSERT INTO certificates (id, course_id, learner_id, status, task_id, updated_at)
-    SELECT gen_random_uuid(), ${course.id}, learner_id, 'generating', ${options.taskId}::uuid, now()
-      FROM unnest(${learnerIds}::text[]) AS learner_id
-    ON CONFLICT (course_id, learner_id) DO NOTHING`;
-  const ids = await db.$queryRaw<Array<{ learnerId: string; id: string }>>`
-    SELECT learner_id AS "learnerId", id::text AS id FROM certificates
-     WHERE course_id = ${course.id} AND learner_id = ANY(${learnerIds}::text[])`;
-  const idOf = new Map(ids.map((r) => [r.learnerId, r.id]));
+type Deps = Pick<ActivityDeps, 'db' | 'keys' | 'issuer'>;
 
-  const issuedAt = new Date();
-  const written: WrittenCertificate[] = [];
-  const outcomes: Outcome[] = [];
-  await Promise.all(
-    standings.map(async (standing) => {
-      const certificateId = idOf.get(standing.learnerId)!;
-      const decision = decideFor(course, standing);
-      if (standing.invalidated) {
-        written.push({ learnerId: standing.learnerId, certificateId, status: standing.certificateStatus ?? 'unavailable', reason: decision.reason, message: decision.message });
-        return;
-      }
-      const keep = decision.eligible && standing.certificateStatus === 'downloadable' && standing.hasCredential && !options.resign;
-      let outcome: Outcome;
-      try {
-        if (keep) {
-          outcome = { learnerId: standing.learnerId, status: 'downloadable', jws: null, keyId: null, issuedAt: null, errorReason: null };
-        } else if (decision.eligible) {
-          const credential = buildAchievementCredential({
-            certificateId,
-            publicUrl: issuer.publicUrl,
-            issuerName: issuer.name,
-            course: { id: course.id, title: course.title, passingGrade: course.passingGrade },
-            learner: { id: standing.learnerId, name: standing.name },
-            issuedAt,
-          });
-          const jws = await signCredential(credential, keys.active);
-          outcome = { learnerId: standing.learnerId, status: 'downloadable', jws, keyId: keys.active.kid, issuedAt, errorReason: null };
-        } else {
-          outcome = { learnerId: standing.learnerId, status: decision.status, jws: null, keyId: null, issuedAt: null, errorReason: null };
-        }
-      } catch (error) {
-        // One learner's failure must not stop the batch: it lands in error, visible and retryable.
-        const reason = error instanceof Error ? error.message : String(error);
-        outcome = { learnerId: standing.learnerId, status: 'error', jws: null, keyId: null, issuedAt: null, errorReason: reason };
-      }
-      outcomes.push(outcome);
-      written.push({ learnerId: standing.learnerId, certificateId, status: outcome.status, reason: decision.reason, message: outcome.errorReason ?? decision.message });
-    }),
-  );
-  if (outcomes.length) await applyOutcomes(db, course.id, standings, outcomes, options.taskId);
-  return written;
+async function decide(deps: Deps, course: CourseFacts, standing: LearnerStanding, certificateId: string, resign: boolean, issuedAt: Date): Promise<Outcome> {
+  const decision = decideFor(course, standing);
+  const base = { learnerId: standing.learnerId, certificateId, grade: standing.grade, reason: decision.reason, message: decision.message };
+  try {
+    if (!decision.eligible) {
+      return { ...base, status: decision.status, jws: null, keyId: null, issuedAt: null, errorReason: null };
+    }
+    if (standing.certificateStatus === 'downloadable' && standing.hasCredential && !resign) {
+      return { ...base, status: 'downloadable', jws: null, keyId: null, issuedAt: null, errorReason: null };
+    }
+    const credential = buildAchievementCredential({
+      certificateId,
+      publicUrl: deps.issuer.publicUrl,
+      issuerName: deps.issuer.name,
+      course: { id: course.id, title: course.title, passingGrade: course.passingGrade },
+      learner: { id: standing.learnerId, name: standing.name },
+      issuedAt,
+    });
+    const jws = await signCredential(credential, deps.keys.active);
+    return { ...base, status: 'downloadable', jws, keyId: deps.keys.active.kid, issuedAt, errorReason: null };
+  } catch (error) {
+    // One learner's failure must not stop the batch: it lands in error, visible and retryable.
+    const errorReason = error instanceof Error ? error.message : String(error);
+    return { ...base, status: 'error', jws: null, keyId: null, issuedAt: null, errorReason, message: errorReason };
+  }
 }
 
-async function applyOutcomes(db: Database, courseId: string, standings: LearnerStanding[], outcomes: Outcome[], taskId: string | null): Promise<void> {
-  const gradeOf = new Map(standings.map((s) => [s.learnerId, s.grade]));
-  // A kept credential (jws null here) keeps its signature and issue date; a not-passing learner
-  // keeps the old signature for the record, but the status says it no longer stands.
+const columns = (outcomes: Outcome[]) => ({
+  ids: outcomes.map((o) => o.certificateId),
+  learners: outcomes.map((o) => o.learnerId),
+  statuses: outcomes.map((o) => o.status),
+  jws: outcomes.map((o) => o.jws),
+  keyIds: outcomes.map((o) => o.keyId),
+  issuedAt: outcomes.map((o) => o.issuedAt?.toISOString() ?? null),
+  grades: outcomes.map((o) => o.grade),
+  errors: outcomes.map((o) => o.errorReason),
+});
+
+/** New rows in one statement; returns the learners whose row someone else created meanwhile. */
+async function insertNew(db: Database, courseId: string, taskId: string | null, outcomes: Outcome[]): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set();
+  const c = columns(outcomes);
+  const inserted = await db.$queryRaw<Array<{ learnerId: string }>>`
+    INSERT INTO certificates (id, course_id, learner_id, status, jws, key_id, issued_at, grade, error_reason, task_id, updated_at)
+    SELECT o.id, ${courseId}, o.learner_id, o.status::"CertificateStatus", o.jws, o.key_id, o.issued_at AT TIME ZONE 'UTC',
+           o.grade, o.error_reason, ${taskId}::uuid, now()
+      FROM unnest(${c.ids}::uuid[], ${c.learners}::text[], ${c.statuses}::text[], ${c.jws}::text[], ${c.keyIds}::text[],
+                  ${c.issuedAt}::timestamptz[], ${c.grades}::numeric[], ${c.errors}::text[])
+           AS o(id, learner_id, status, jws, key_id, issued_at, grade, error_reason)
+    ON CONFLICT (course_id, learner_id) DO NOTHING
+    RETURNING learner_id AS "learnerId"`;
+  const done = new Set(inserted.map((r) => r.learnerId));
+  return new Set(outcomes.filter((o) => !done.has(o.learnerId)).map((o) => o.learnerId));
+}
+
+/** Existing rows: the public id stays, a kept credential keeps its signature and issue date. */
+async function updateExisting(db: Database, courseId: string, taskId: string | null, outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const c = columns(outcomes);
   await db.$executeRaw`
     UPDATE certificates AS c
        SET status = o.status::"CertificateStatus",
-           jws = CASE WHEN o.jws IS NOT NULL THEN o.jws ELSE c.jws END,
+           jws = COALESCE(o.jws, c.jws),
            key_id = CASE WHEN o.jws IS NOT NULL THEN o.key_id ELSE c.key_id END,
            issued_at = CASE WHEN o.jws IS NOT NULL THEN o.issued_at AT TIME ZONE 'UTC' ELSE c.issued_at END,
            grade = o.grade,
            error_reason = o.error_reason,
            task_id = COALESCE(${taskId}::uuid, c.task_id),
            updated_at = now()
-      FROM unnest(
-             ${outcomes.map((o) => o.learnerId)}::text[],
-             ${outcomes.map((o) => o.status)}::text[],
-             ${outcomes.map((o) => o.jws)}::text[],
-             ${outcomes.map((o) => o.keyId)}::text[],
-             ${outcomes.map((o) => o.issuedAt?.toISOString() ?? null)}::timestamptz[],
-             ${outcomes.map((o) => gradeOf.get(o.learnerId) ?? null)}::numeric[],
-             ${outcomes.map((o) => o.errorReason)}::text[]
-           ) AS o(learner_id, status, jws, key_id, issued_at, grade, error_reason)
-     WHERE c.course_id = ${courseId} AND c.learner_id = o.learner_id
+      FROM unnest(${c.ids}::uuid[], ${c.statuses}::text[], ${c.jws}::text[], ${c.keyIds}::text[],
+                  ${c.issuedAt}::timestamptz[], ${c.grades}::numeric[], ${c.errors}::text[])
+           AS o(id, status, jws, key_id, issued_at, grade, error_reason)
+     WHERE c.id = o.id AND c.course_id = ${courseId}
        AND NOT EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active)`;
-  await db.$executeRaw`
-    UPDATE enrollments SET pending_reevaluation = FALSE
-     WHERE course_id = ${courseId} AND pending_reevaluation AND learner_id = ANY(${outcomes.map((o) => o.learnerId)}::text[])`;
 }
 
+/**
+ * Decides and records the certificates of a batch of learners. Idempotent, and safe beside
+ * another writer for the same learner (an on-demand request during a bulk run): a credential is
+ * always signed for the public id stored in the database, and a learner who got a row meanwhile
+ * is re-decided against that row. Invalidated certificates are never touched.
+ */
+export async function writeCertificates(deps: Deps, course: CourseFacts, standings: LearnerStanding[], options: WriteOptions): Promise<WrittenCertificate[]> {
+  const { db } = deps;
+  const issuedAt = new Date();
+  const live = standings.filter((s) => !s.invalidated);
+  const outcomes = await Promise.all(
+    live.map((s) => decide(deps, course, s, s.certificateId ?? randomUUID(), options.resign, issuedAt)),
+  );
+  const fresh = outcomes.filter((o, i) => live[i].certificateId === null);
+  const existing = outcomes.filter((o, i) => live[i].certificateId !== null);
+  const lost = await insertNew(db, course.id, options.taskId, fresh);
+  if (lost.size) {
+    const rows = await db.certificate.findMany({ where: { courseId: course.id, learnerId: { in: [...lost] } }, select: { id: true, learnerId: true, status: true, jws: true } });
+    for (const row of rows) {
+      const standing = live.find((s) => s.learnerId === row.learnerId)!;
+      const redo = await decide(deps, course, { ...standing, certificateId: row.id, certificateStatus: row.status, hasCredential: row.jws !== null }, row.id, options.resign, issuedAt);
+      const index = outcomes.findIndex((o) => o.learnerId === row.learnerId);
+      outcomes[index] = redo;
+      existing.push(redo);
+    }
+  }
+  await updateExisting(db, course.id, options.taskId, existing);
+  if (live.length) {
+    await db.$executeRaw`
+      UPDATE enrollments SET pending_reevaluation = FALSE
+       WHERE course_id = ${course.id} AND pending_reevaluation AND learner_id = ANY(${live.map((s) => s.learnerId)}::text[])`;
+  }
+  const written = outcomes.map((o) => ({ learnerId: o.learnerId, certificateId: o.certificateId, status: o.status, reason: o.reason, message: o.message }));
+  for (const s of standings.filter((x) => x.invalidated)) {
+    written.push({ learnerId: s.learnerId, certificateId: s.certificateId!, status: s.certificateStatus ?? 'unavailable', reason: 'invalidated', message: 'This certificate has been invalidated by the course team.' });
+  }
+  return written;
+}

@@ -60,7 +60,7 @@ async function dropDatabase(serverUrl, name) {
 function migrateDeploy(url, { quiet = false } = {}) {
   run(
     process.execPath,
-    ['-r', path.join(__dirname, 'unref-long-timers.cjs'), path.join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'deploy'],
+    ['-r', path.join(root, 'scripts', 'lib', 'unref-long-timers.cjs'), path.join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'deploy'],
     {
       cwd: root,
       env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
@@ -76,7 +76,7 @@ function migrateDeploy(url, { quiet = false } = {}) {
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
 async function startEmbeddedPostgres({ dataDir, port, log = console.log }) {
-  const args = [path.join(__dirname, 'embedded-postgres-server.cjs'), '--port', String(port)];
+  const args = [path.join(root, 'scripts', 'lib', 'embedded-postgres-server.cjs'), '--port', String(port)];
   if (dataDir) args.push('--data-dir', dataDir);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   try {

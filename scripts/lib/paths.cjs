@@ -1,9 +1,14 @@
 'use strict';
 // Where the project keeps what it makes on a developer's machine; none of it is tracked by git.
+const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..', '..');
+// The nearest folder with a package.json: this file also runs compiled, from dist/scripts/lib.
+function findRoot(dir) {
+  return fs.existsSync(path.join(dir, 'package.json')) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
+}
+const root = findRoot(__dirname);
 const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
 
 module.exports = {
