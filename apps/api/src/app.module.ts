@@ -8,7 +8,13 @@ import { CertificatesService } from './certificates/certificates.service';
 import { CONFIG, DATABASE, KEY_SET, TEMPORAL_CLIENT } from './common/tokens';
 import { CoursesController } from './courses/courses.controller';
 import { CoursesService } from './courses/courses.service';
+import { ExceptionsController } from './exceptions/exceptions.controller';
+import { ExceptionsService } from './exceptions/exceptions.service';
+import { GenerationController } from './generation/generation.controller';
+import { GenerationService } from './generation/generation.service';
 import { HealthController } from './health/health.controller';
+import { LearnersController } from './learners/learners.controller';
+import { LearnersService } from './learners/learners.service';
 import { VerificationController } from './verification/verification.controller';
 import { VerificationService } from './verification/verification.service';
 
@@ -29,7 +35,15 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, CoursesController, CertificatesController, VerificationController],
+      controllers: [
+        HealthController,
+        CoursesController,
+        CertificatesController,
+        VerificationController,
+        GenerationController,
+        ExceptionsController,
+        LearnersController,
+      ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => createDatabase(config.database.url, config.database.poolSize) },
@@ -44,6 +58,9 @@ export class AppModule {
         CoursesService,
         CertificatesService,
         VerificationService,
+        GenerationService,
+        ExceptionsService,
+        LearnersService,
       ],
     };
   }

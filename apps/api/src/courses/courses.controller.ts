@@ -8,11 +8,17 @@ import {
   createCourseSchema,
   enrollLearnersSchema,
   recordGradesSchema,
-  rescheduleCourseSchema,
+  activationSchema,
+  completionsSchema,
+  lessonsSchema,
+  updateCourseSchema,
   type CreateCourseDto,
   type EnrollLearnersDto,
   type RecordGradesDto,
-  type RescheduleCourseDto,
+  type ActivationDto,
+  type CompletionsDto,
+  type LessonsDto,
+  type UpdateCourseDto,
 } from './courses.schemas';
 import { CoursesService } from './courses.service';
 
@@ -37,9 +43,29 @@ export class CoursesController {
   }
 
   @Patch(':courseId')
-  @ApiZodBody(rescheduleCourseSchema, 'Moves the course end; the waiting lifecycle workflow picks up the new date.')
-  reschedule(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(rescheduleCourseSchema)) dto: RescheduleCourseDto) {
-    return this.courses.rescheduleCourse(id, dto);
+  @ApiZodBody(updateCourseSchema, 'Moves the course end (the waiting workflow picks it up) or changes certificate settings.')
+  update(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(updateCourseSchema)) dto: UpdateCourseDto) {
+    return this.courses.updateCourse(id, dto);
+  }
+
+  @Put(':courseId/certificates/activation')
+  @ApiZodBody(activationSchema, 'Activates certificates (starting the lifecycle) or deactivates them.')
+  activate(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(activationSchema)) dto: ActivationDto) {
+    return this.courses.setActivation(id, dto);
+  }
+
+  @Put(':courseId/lessons')
+  @HttpCode(200)
+  @ApiZodBody(lessonsSchema, 'Upserts lessons; optional lessons never block completion.')
+  lessons(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(lessonsSchema)) dto: LessonsDto) {
+    return this.courses.upsertLessons(id, dto);
+  }
+
+  @Put(':courseId/completions')
+  @HttpCode(200)
+  @ApiZodBody(completionsSchema, 'Records lesson completions (idempotent).')
+  completions(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(completionsSchema)) dto: CompletionsDto) {
+    return this.courses.recordCompletions(id, dto);
   }
 
   @Put(':courseId/enrollments')

@@ -8,6 +8,14 @@ const lmsKey = z.string().trim().min(1).max(255).regex(/^[\w.:+@-]+$/, 'may cont
 
 export const courseIdParam = lmsKey;
 
+const courseSettings = {
+  displayBehavior: z.enum(['end', 'end_with_date', 'early_no_info', 'early_with_info']).optional(),
+  certificateAvailableAt: isoDate.nullable().optional(),
+  learnerGeneratedEnabled: z.boolean().optional(),
+  honorEligible: z.boolean().optional(),
+  idVerificationRequired: z.boolean().optional(),
+};
+
 export const createCourseSchema = z
   .object({
     id: lmsKey,
@@ -16,13 +24,49 @@ export const createCourseSchema = z
     startAt: isoDate.optional(),
     endAt: isoDate,
     passingGrade: fraction,
+    /** Default true: the lifecycle starts at once. False: it starts when certificates are activated. */
+    certificatesActive: z.boolean().default(true),
+    ...courseSettings,
   })
   .strict()
   .refine((c) => !c.startAt || c.startAt < c.endAt, { message: 'must be after startAt', path: ['endAt'] });
 export type CreateCourseDto = z.infer<typeof createCourseSchema>;
 
-export const rescheduleCourseSchema = z.object({ endAt: isoDate }).strict();
-export type RescheduleCourseDto = z.infer<typeof rescheduleCourseSchema>;
+export const updateCourseSchema = z
+  .object({
+    endAt: isoDate.optional(),
+    passingGrade: fraction.optional(),
+    /** Changing the passing grade after certificates were generated is retroactive: say so explicitly. */
+    confirmRetroactive: z.boolean().optional(),
+    changedBy: z.string().trim().min(1).max(255).optional(),
+    ...courseSettings,
+  })
+  .strict()
+  .refine((u) => Object.keys(u).some((k) => !['confirmRetroactive', 'changedBy'].includes(k)), { message: 'nothing to change', path: [] });
+export type UpdateCourseDto = z.infer<typeof updateCourseSchema>;
+
+export const activationSchema = z.object({ active: z.boolean(), changedBy: z.string().trim().min(1).max(255) }).strict();
+export type ActivationDto = z.infer<typeof activationSchema>;
+
+export const lessonsSchema = z
+  .object({
+    lessons: z
+      .array(z.object({ id: lmsKey, title: z.string().trim().min(1).max(300), required: z.boolean().default(true), position: z.number().int().min(0).default(0) }).strict())
+      .min(1)
+      .max(2000),
+  })
+  .strict();
+export type LessonsDto = z.infer<typeof lessonsSchema>;
+
+export const completionsSchema = z
+  .object({
+    completions: z
+      .array(z.object({ learnerId: lmsKey, lessonId: lmsKey, completedAt: isoDate.optional() }).strict())
+      .min(1)
+      .max(10_000),
+  })
+  .strict();
+export type CompletionsDto = z.infer<typeof completionsSchema>;
 
 const MAX_BATCH = 10_000;
 

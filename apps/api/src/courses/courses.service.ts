@@ -7,7 +7,8 @@ import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle'
 import { lifecycleStateQuery, scheduleChangedSignal, type LifecycleState } from '../../../../workflows/definitions';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
-import type { CreateCourseDto, EnrollLearnersDto, RecordGradesDto, RescheduleCourseDto } from './courses.schemas';
+import { GenerationService } from '../generation/generation.service';
+import type { ActivationDto, CompletionsDto, CreateCourseDto, EnrollLearnersDto, LessonsDto, RecordGradesDto, UpdateCourseDto } from './courses.schemas';
 
 type CourseRow = NonNullable<Awaited<ReturnType<Database['course']['findUnique']>>>;
 
@@ -19,6 +20,12 @@ export function courseView(course: CourseRow) {
     startAt: course.startAt.toISOString(),
     endAt: course.endAt.toISOString(),
     passingGrade: course.passingGrade.toNumber(),
+    displayBehavior: course.displayBehavior,
+    certificateAvailableAt: course.certificateAvailableAt?.toISOString() ?? null,
+    certificatesActive: course.certificatesActive,
+    learnerGeneratedEnabled: course.learnerGeneratedEnabled,
+    honorEligible: course.honorEligible,
+    idVerificationRequired: course.idVerificationRequired,
     gradesFinalizedAt: course.gradesFinalizedAt?.toISOString() ?? null,
     certificatesGeneratedAt: course.certificatesGeneratedAt?.toISOString() ?? null,
     workflowId: courseWorkflowId(course.id),
@@ -31,6 +38,7 @@ export class CoursesService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly generation: GenerationService,
   ) {}
 
   /**
@@ -50,13 +58,10 @@ export class CoursesService {
         (!dto.startAt || existing.startAt.getTime() === dto.startAt.getTime());
       if (!same) throw new ConflictError(`course ${dto.id} already exists with different settings`);
     } else {
-      course = await this.db.course.upsert({
-        where: { id: dto.id },
-        create: { id: dto.id, title: dto.title, pacing: dto.pacing, startAt, endAt: dto.endAt, passingGrade: dto.passingGrade },
-        update: {},
-      });
+      const { id, startAt: _startAt, ...settings } = dto;
+      course = await this.db.course.upsert({ where: { id }, create: { id, startAt, ...settings }, update: {} });
     }
-    await this.startLifecycle(dto.id);
+    if (course!.certificatesActive) await this.startLifecycle(dto.id);
     return { created: !existing, course: courseView(course!) };
   }
 
@@ -101,14 +106,96 @@ export class CoursesService {
     }
   }
 
-  async rescheduleCourse(courseId: string, dto: RescheduleCourseDto) {
+  /**
+   * Changes the end date (the waiting workflow re-reads it) and certificate settings. A new
+   * passing grade after certificates were generated is retroactive: refused unless confirmed,
+   * then every learner is re-evaluated by a generation task.
+   */
+  async updateCourse(courseId: string, dto: UpdateCourseDto) {
     const course = await this.db.course.findUnique({ where: { id: courseId } });
     if (!course) throw new NotFoundError('course', courseId);
-    if (course.gradesFinalizedAt) throw new ConflictError(`course ${courseId} has ended and its grades are final`);
-    if (dto.endAt <= course.startAt) throw new ValidationError([{ field: 'body.endAt', message: 'must be after the course start' }]);
-    const updated = await this.db.course.update({ where: { id: courseId }, data: { endAt: dto.endAt } });
-    await this.temporal.workflow.getHandle(courseWorkflowId(courseId)).signal(scheduleChangedSignal);
+    const { confirmRetroactive, changedBy, ...changes } = dto;
+    if (changes.endAt && course.gradesFinalizedAt) throw new ConflictError(`course ${courseId} has ended and its grades are final`);
+    if (changes.endAt && changes.endAt <= course.startAt) throw new ValidationError([{ field: 'body.endAt', message: 'must be after the course start' }]);
+    const gradeChanged = changes.passingGrade !== undefined && changes.passingGrade !== course.passingGrade.toNumber();
+    if (gradeChanged && course.certificatesGeneratedAt && !confirmRetroactive) {
+      throw new ConflictError(
+        'certificates were already generated: a new passing grade is retroactive and re-evaluates every learner; send confirmRetroactive: true to go ahead',
+      );
+    }
+    const updated = await this.db.course.update({ where: { id: courseId }, data: changes });
+    if (changes.endAt) await this.temporal.workflow.getHandle(courseWorkflowId(courseId)).signal(scheduleChangedSignal);
+    let reevaluation = null;
+    if (gradeChanged && course.certificatesGeneratedAt) {
+      reevaluation = await this.generation.requestGeneration(courseId, { kind: 'all_learners', requestedBy: changedBy ?? 'grading policy change' });
+    }
+    return { ...courseView(updated), reevaluationTaskId: reevaluation?.id ?? null };
+  }
+
+  /** Activation starts the course's lifecycle; deactivation stops new issuance, keeps what exists. */
+  async setActivation(courseId: string, dto: ActivationDto) {
+    const course = await this.db.course.findUnique({ where: { id: courseId } });
+    if (!course) throw new NotFoundError('course', courseId);
+    const updated = await this.db.course.update({ where: { id: courseId }, data: { certificatesActive: dto.active } });
+    if (dto.active) await this.startLifecycle(courseId);
     return courseView(updated);
+  }
+
+  async upsertLessons(courseId: string, dto: LessonsDto) {
+    await this.requireCourse(courseId);
+    const duplicates = findDuplicates(dto.lessons.map((l) => l.id));
+    if (duplicates.length) {
+      throw new ValidationError(duplicates.map((i) => ({ field: `body.lessons.${i}.id`, message: 'appears more than once in this batch' })));
+    }
+    await this.db.$transaction(
+      dto.lessons.map((l) =>
+        this.db.lesson.upsert({
+          where: { courseId_id: { courseId, id: l.id } },
+          create: { courseId, ...l },
+          update: { title: l.title, required: l.required, position: l.position },
+        }),
+      ),
+    );
+    await this.reevaluateAfterFinalization(courseId, null, 'lesson requirements changed');
+    return { courseId, lessons: dto.lessons.length };
+  }
+
+  /** Records lesson completions (idempotent); every row must name an enrolled learner and a known lesson. */
+  async recordCompletions(courseId: string, dto: CompletionsDto) {
+    await this.requireCourse(courseId);
+    const [enrolled, lessons] = await Promise.all([
+      this.db.enrollment.findMany({ where: { courseId, learnerId: { in: dto.completions.map((c) => c.learnerId) } }, select: { learnerId: true } }),
+      this.db.lesson.findMany({ where: { courseId, id: { in: dto.completions.map((c) => c.lessonId) } }, select: { id: true } }),
+    ]);
+    const knownLearners = new Set(enrolled.map((e) => e.learnerId));
+    const knownLessons = new Set(lessons.map((l) => l.id));
+    const problems = dto.completions.flatMap((c, i) => [
+      ...(knownLearners.has(c.learnerId) ? [] : [{ field: `body.completions.${i}.learnerId`, message: `${c.learnerId} is not enrolled in ${courseId}` }]),
+      ...(knownLessons.has(c.lessonId) ? [] : [{ field: `body.completions.${i}.lessonId`, message: `${c.lessonId} is not a lesson of ${courseId}` }]),
+    ]);
+    if (problems.length) throw new ValidationError(problems);
+    const result = await this.db.lessonCompletion.createMany({
+      data: dto.completions.map((c) => ({ courseId, learnerId: c.learnerId, lessonId: c.lessonId, completedAt: c.completedAt ?? new Date() })),
+      skipDuplicates: true,
+    });
+    if (result.count > 0) {
+      await this.reevaluateAfterFinalization(courseId, [...new Set(dto.completions.map((c) => c.learnerId))], 'lesson completions changed');
+    }
+    return { courseId, recorded: result.count };
+  }
+
+  /**
+   * Once grades are final, a change of standing (regrade, new completion) re-evaluates the
+   * learners concerned: a flag on their enrollment, and one regrade task for the course.
+   */
+  private async reevaluateAfterFinalization(courseId: string, learnerIds: string[] | null, why: string): Promise<void> {
+    const course = await this.db.course.findUnique({ where: { id: courseId }, select: { gradesFinalizedAt: true, certificatesActive: true } });
+    if (!course?.gradesFinalizedAt || !course.certificatesActive) return;
+    const flagged = await this.db.enrollment.updateMany({
+      where: { courseId, ...(learnerIds ? { learnerId: { in: learnerIds } } : {}) },
+      data: { pendingReevaluation: true },
+    });
+    if (flagged.count > 0) await this.generation.requestGeneration(courseId, { kind: 'regrade', requestedBy: why });
   }
 
   /** Upserts learners and their enrollments; sending the same batch twice leaves the same state. */
@@ -164,14 +251,18 @@ export class CoursesService {
         unknown.map(({ g, i }) => ({ field: `body.grades.${i}.learnerId`, message: `${g.learnerId} is not enrolled in ${courseId}` })),
       );
     }
+    const course = await this.db.course.findUniqueOrThrow({ where: { id: courseId }, select: { gradesFinalizedAt: true } });
+    // After finalization a new grade is a regrade: it replaces the final grade too.
+    const finalized = course.gradesFinalizedAt !== null;
     await this.db.$transaction(
       dto.grades.map((g) =>
         this.db.enrollment.update({
           where: { courseId_learnerId: { courseId, learnerId: g.learnerId } },
-          data: { grade: g.grade },
+          data: finalized ? { grade: g.grade, finalGrade: g.grade } : { grade: g.grade },
         }),
       ),
     );
+    if (finalized) await this.reevaluateAfterFinalization(courseId, dto.grades.map((g) => g.learnerId), 'regrade');
     return { courseId, recorded: dto.grades.length };
   }
 

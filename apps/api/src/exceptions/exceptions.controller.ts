@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { courseIdParam } from '../courses/courses.schemas';
+import { ApiZodBody } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import {
+  grantExceptionSchema,
+  importQuerySchema,
+  learnerIdParam,
+  removeExceptionSchema,
+  type GrantExceptionDto,
+  type RemoveExceptionDto,
+} from './exceptions.schemas';
+import { ExceptionsService } from './exceptions.service';
+
+const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
+
+@ApiTags('exceptions')
+@Controller('courses/:courseId/exceptions')
+export class ExceptionsController {
+  constructor(private readonly exceptions: ExceptionsService) {}
+
+  @Get()
+  list(@Param('courseId', courseId) id: string) {
+    return this.exceptions.listExceptions(id);
+  }
+
+  @Post()
+  @ApiZodBody(grantExceptionSchema, 'Adds one learner (username or email) to the exception list.')
+  grant(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(grantExceptionSchema)) dto: GrantExceptionDto) {
+    return this.exceptions.grantException(id, dto);
+  }
+
+  /** text/csv: `learner,notes` per line. Good lines are kept; each bad line is reported with its number. */
+  @Post('import')
+  @HttpCode(200)
+  @ApiBody({ description: 'CSV: learner (username or email), notes', schema: { type: 'string' } })
+  import(
+    @Param('courseId', courseId) id: string,
+    @Query(new ZodValidationPipe(importQuerySchema, 'query')) query: { grantedBy: string },
+    @Body() csv: string,
+  ) {
+    return this.exceptions.importExceptions(id, csv, query.grantedBy);
+  }
+
+  @Post(':learnerId/removal')
+  @HttpCode(200)
+  @ApiZodBody(removeExceptionSchema, 'Takes the learner off the list; a certificate that stood only on the exception is invalidated.')
+  remove(
+    @Param('courseId', courseId) id: string,
+    @Param('learnerId', new ZodValidationPipe(learnerIdParam, 'path.learnerId')) learnerId: string,
+    @Body(new ZodValidationPipe(removeExceptionSchema)) dto: RemoveExceptionDto,
+  ) {
+    return this.exceptions.removeException(id, learnerId, dto.removedBy);
+  }
+}

@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from '../../../shared/database';
+import { decideEligibility } from '../../../shared/domain/certificate-rules';
+import { parseCsv } from '../common/csv';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { DATABASE } from '../common/tokens';
+import type { GrantExceptionDto } from './exceptions.schemas';
+
+export interface ImportLineResult {
+  line: number;
+  learner: string;
+  result: 'added' | 'already_listed' | 'rejected';
+  message: string;
+}
+
+const MAX_IMPORT_LINES = 10_000;
+
+@Injectable()
+export class ExceptionsService {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** A learner of the course, by username or email. */
+  private async findEnrolled(courseId: string, learner: string) {
+    const enrollment = await this.db.enrollment.findFirst({
+      where: { courseId, learner: learner.includes('@') ? { email: learner } : { id: learner } },
+      include: { learner: true },
+    });
+    return enrollment;
+  }
+
+  async listExceptions(courseId: string) {
+    const course = await this.db.course.findUnique({ where: { id: courseId }, select: { id: true } });
+    if (!course) throw new NotFoundError('course', courseId);
+    const rows = await this.db.certificateException.findMany({
+      where: { courseId, active: true },
+      orderBy: { grantedAt: 'asc' },
+      include: { enrollment: { include: { learner: true } } },
+    });
+    const certificates = await this.db.certificate.findMany({
+      where: { courseId, learnerId: { in: rows.map((r) => r.learnerId) }, status: 'downloadable' },
+      select: { learnerId: true, issuedAt: true },
+    });
+    const generated = new Map(certificates.map((c) => [c.learnerId, c.issuedAt]));
+    return rows.map((r) => ({
+      learnerId: r.learnerId,
+      name: r.enrollment.learner.name,
+      email: r.enrollment.learner.email,
+      grantedAt: r.grantedAt.toISOString(),
+      grantedBy: r.grantedBy,
+      certificateGeneratedAt: generated.get(r.learnerId)?.toISOString() ?? null,
+      notes: r.notes,
+    }));
+  }
+
+  async grantException(courseId: string, dto: GrantExceptionDto) {
+    const outcome = await this.grant(courseId, dto.learner, dto.notes, dto.grantedBy);
+    if (outcome.result === 'rejected') {
+      if (outcome.notFound) throw new NotFoundError(`learner enrolled in ${courseId}:`, dto.learner);
+      throw new ValidationError([{ field: 'body.learner', message: outcome.message }]);
+    }
+    if (outcome.result === 'already_listed') throw new ConflictError(outcome.message);
+    return (await this.listExceptions(courseId)).find((e) => e.learnerId === outcome.learnerId);
+  }
+
+  private async grant(courseId: string, learner: string, notes: string, grantedBy: string) {
+    const enrollment = await this.findEnrolled(courseId, learner);
+    if (!enrollment) return { result: 'rejected' as const, notFound: true, message: `${learner} is not enrolled in this course` };
+    if (enrollment.mode === 'audit') {
+      return { result: 'rejected' as const, notFound: false, message: `${learner} is in the audit track, which never earns a certificate` };
+    }
+    const existing = await this.db.certificateException.findUnique({ where: { courseId_learnerId: { courseId, learnerId: enrollment.learnerId } } });
+    if (existing?.active) return { result: 'already_listed' as const, learnerId: enrollment.learnerId, message: `${learner} is already on the exception list` };
+    await this.db.certificateException.upsert({
+      where: { courseId_learnerId: { courseId, learnerId: enrollment.learnerId } },
+      create: { courseId, learnerId: enrollment.learnerId, notes, grantedBy },
+      update: { notes, grantedBy, grantedAt: new Date(), active: true, removedAt: null, removedBy: null },
+    });
+    return { result: 'added' as const, learnerId: enrollment.learnerId, message: 'added to the exception list' };
+  }
+
+  /**
+   * Keeps the good lines and reports each bad one by line number; nothing on a bad line is
+   * written. A first line `learner,notes` (or username/email) is read as a header.
+   */
+  async importExceptions(courseId: string, csv: string, grantedBy: string): Promise<{ added: number; results: ImportLineResult[] }> {
+    const course = await this.db.course.findUnique({ where: { id: courseId }, select: { id: true } });
+    if (!course) throw new NotFoundError('course', courseId);
+    if (typeof csv !== 'string' || csv.trim() === '') throw new ValidationError([{ field: 'body', message: 'send the CSV as text/csv with one learner per line' }]);
+    const records = parseCsv(csv);
+    if (records.length > MAX_IMPORT_LINES) throw new ValidationError([{ field: 'body', message: `at most ${MAX_IMPORT_LINES} lines per upload` }]);
+    const header = records[0] && /^(learner|username|email|user)$/i.test(records[0].fields[0] ?? '');
+    const results: ImportLineResult[] = [];
+    const seen = new Set<string>();
+    for (const record of header ? records.slice(1) : records) {
+      const [learner = '', notes = '', ...extra] = record.fields;
+      const reject = (message: string) => results.push({ line: record.line, learner, result: 'rejected', message });
+      if (extra.some((f) => f !== '')) reject('expected two columns: learner (username or email), notes');
+      else if (!learner) reject('the learner column is empty');
+      else if (learner.length > 255 || notes.length > 2000) reject('value too long');
+      else if (seen.has(learner.toLowerCase())) reject('this learner appears on an earlier line');
+      else {
+        seen.add(learner.toLowerCase());
+        const outcome = await this.grant(courseId, learner, notes, grantedBy);
+        results.push({ line: record.line, learner, result: outcome.result, message: outcome.message });
+      }
+    }
+    return { added: results.filter((r) => r.result === 'added').length, results };
+  }
+
+  /**
+   * Takes a learner off the list. A certificate that stood only on the exception is invalidated;
+   * one the learner earned on their own stays valid.
+   */
+  async removeException(courseId: string, learnerId: string, removedBy: string) {
+    return this.db.$transaction(async (tx) => {
+      const exception = await tx.certificateException.findUnique({
+        where: { courseId_learnerId: { courseId, learnerId } },
+        include: { enrollment: { include: { course: true } } },
+      });
+      if (!exception?.active) throw new NotFoundError(`exception in ${courseId} for learner`, learnerId);
+      await tx.certificateException.update({
+        where: { courseId_learnerId: { courseId, learnerId } },
+        data: { active: false, removedBy, removedAt: new Date() },
+      });
+      const certificate = await tx.certificate.findUnique({ where: { courseId_learnerId: { courseId, learnerId } } });
+      let invalidated = false;
+      if (certificate?.status === 'downloadable') {
+        const { enrollment } = exception;
+        const required = await tx.lesson.count({ where: { courseId, required: true } });
+        const completed = await tx.lessonCompletion.count({ where: { courseId, learnerId, lesson: { required: true } } });
+        const onMerit = decideEligibility({
+          mode: enrollment.mode,
+          grade: (enrollment.finalGrade ?? enrollment.grade)?.toNumber() ?? null,
+          passingGrade: enrollment.course.passingGrade.toNumber(),
+          honorEligible: enrollment.course.honorEligible,
+          requiredLessons: { total: required, completed },
+        });
+        const active = await tx.invalidation.findFirst({ where: { certificateId: certificate.id, active: true } });
+        if (!onMerit.eligible && !active) {
+          await tx.invalidation.create({
+            data: { certificateId: certificate.id, notes: `Certificate exception removed: ${onMerit.message}`, invalidatedBy: removedBy },
+          });
+          invalidated = true;
+        }
+      }
+      return { courseId, learnerId, removed: true, certificateInvalidated: invalidated };
+    });
+  }
+}

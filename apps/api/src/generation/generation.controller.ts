@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { courseIdParam } from '../courses/courses.schemas';
+import { ApiZodBody } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { requestGenerationSchema, retryTaskSchema, taskIdParam, type RequestGenerationDto, type RetryTaskDto } from './generation.schemas';
+import { GenerationService } from './generation.service';
+
+const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
+const taskId = new ZodValidationPipe(taskIdParam, 'path.taskId');
+
+@ApiTags('generation')
+@Controller()
+export class GenerationController {
+  constructor(private readonly generation: GenerationService) {}
+
+  @Post('courses/:courseId/generation-tasks')
+  @HttpCode(202)
+  @ApiZodBody(requestGenerationSchema, 'Generate for all learners, regenerate chosen groups, or generate exception certificates.')
+  request(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(requestGenerationSchema)) dto: RequestGenerationDto) {
+    return this.generation.requestGeneration(id, dto);
+  }
+
+  @Get('courses/:courseId/generation-tasks')
+  history(@Param('courseId', courseId) id: string) {
+    return this.generation.listTasks(id);
+  }
+
+  @Get('generation-tasks/:taskId')
+  task(@Param('taskId', taskId) id: string) {
+    return this.generation.getTask(id);
+  }
+
+  @Post('generation-tasks/:taskId/retry')
+  @HttpCode(202)
+  @ApiZodBody(retryTaskSchema, 'Runs a finished or failed task again as a new task.')
+  retry(@Param('taskId', taskId) id: string, @Body(new ZodValidationPipe(retryTaskSchema)) dto: RetryTaskDto) {
+    return this.generation.retryTask(id, dto.requestedBy);
+  }
+}

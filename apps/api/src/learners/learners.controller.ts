@@ -1,0 +1,27 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { courseIdParam } from '../courses/courses.schemas';
+import { learnerIdParam } from '../exceptions/exceptions.schemas';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { LearnersService } from './learners.service';
+
+const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
+const learnerId = new ZodValidationPipe(learnerIdParam, 'path.learnerId');
+
+@ApiTags('learners')
+@Controller('courses/:courseId/learners/:learnerId')
+export class LearnersController {
+  constructor(private readonly learners: LearnersService) {}
+
+  /** "Request Certificate" on the Progress page, and the automatic request when a learner finishes. */
+  @Post('certificate')
+  @HttpCode(200)
+  request(@Param('courseId', courseId) course: string, @Param('learnerId', learnerId) learner: string) {
+    return this.learners.requestCertificate(course, learner);
+  }
+
+  @Get('progress')
+  progress(@Param('courseId', courseId) course: string, @Param('learnerId', learnerId) learner: string) {
+    return this.learners.progress(course, learner);
+  }
+}
