@@ -1,47 +1,38 @@
-import { httpClient, startService, uniqueCourseId, waitFor, type RunningService } from './helpers/service';
+import { useService, uniqueCourseId, waitFor } from './helpers/service';
 
 describe('course end date moved while the lifecycle waits', () => {
-  let service: RunningService;
-  let api: ReturnType<typeof httpClient>;
-
-  beforeAll(async () => {
-    service = await startService();
-    api = httpClient(service.baseUrl);
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  const ctx = useService();
 
   it('finalizes at the new end date, not the old one', async () => {
     const courseId = uniqueCourseId('Reschedule');
     const farEnd = new Date(Date.now() + 24 * 3_600_000).toISOString();
-    expect((await api.post('/courses', { id: courseId, title: 'Moving', pacing: 'instructor', endAt: farEnd, passingGrade: 0.5 })).status).toBe(201);
-    await api.put(`/courses/${courseId}/enrollments`, {
+    expect((await ctx.api.post('/courses', { id: courseId, title: 'Moving', pacing: 'instructor', endAt: farEnd, passingGrade: 0.5 })).status).toBe(201);
+    await ctx.api.put(`/courses/${courseId}/enrollments`, {
       enrollments: [{ learnerId: 'mover', email: `mover-${courseId.slice(-8)}@example.org`, name: 'Mover', mode: 'verified' }],
     });
-    await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: 'mover', grade: 0.75 }] });
+    await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: 'mover', grade: 0.75 }] });
 
     const waiting = await waitFor('the workflow to report its schedule', async () => {
-      const r = await api.get(`/courses/${courseId}`);
+      const r = await ctx.api.get(`/courses/${courseId}`);
       return r.body.lifecycle?.finalizesAt ? r.body.lifecycle : null;
     });
     expect(waiting.phase).toBe('waiting_for_course_end');
     expect(waiting.finalizesAt).toBe(farEnd);
 
     const soon = new Date(Date.now() + 1500).toISOString();
-    const moved = await api.patch(`/courses/${courseId}`, { endAt: soon });
+    const moved = await ctx.api.patch(`/courses/${courseId}`, { endAt: soon });
     expect(moved.status).toBe(200);
     expect(moved.body.endAt).toBe(soon);
 
     const done = await waitFor('the lifecycle to complete', async () => {
-      const r = await api.get(`/courses/${courseId}`);
+      const r = await ctx.api.get(`/courses/${courseId}`);
       return r.body.certificatesGeneratedAt ? r.body : null;
     });
     expect(done.lifecycle.finalizesAt).toBe(soon);
     expect(done.certificates).toEqual({ downloadable: 1 });
 
     // Once grades are final the end date can no longer move.
-    const late = await api.patch(`/courses/${courseId}`, { endAt: farEnd });
+    const late = await ctx.api.patch(`/courses/${courseId}`, { endAt: farEnd });
     expect(late.status).toBe(409);
   });
 });

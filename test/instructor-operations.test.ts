@@ -1,4 +1,4 @@
-import { httpClient, startService, uniqueCourseId, waitFor, type RunningService } from './helpers/service';
+import { httpClient, useService, uniqueCourseId, waitFor } from './helpers/service';
 
 type Api = ReturnType<typeof httpClient>;
 
@@ -47,40 +47,31 @@ async function waitForBulk(api: Api, courseId: string) {
 }
 
 describe('instructor operations, through the course lifecycle workflow', () => {
-  let service: RunningService;
-  let api: Api;
-
-  beforeAll(async () => {
-    service = await startService();
-    api = httpClient(service.baseUrl);
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  const ctx = useService();
 
   it('exceptions: one by one, CSV with a bad line reported by number, certificates for the list, removal invalidates', async () => {
-    const courseId = await createEndedCourse(api, 'Exceptions');
-    const id = await enroll(api, courseId, [
+    const courseId = await createEndedCourse(ctx.api, 'Exceptions');
+    const id = await enroll(ctx.api, courseId, [
       { id: 'pass', grade: 0.9 },
       { id: 'fail1', grade: 0.2 },
       { id: 'fail2', grade: 0.3 },
       { id: 'fail3', grade: null },
       { id: 'auditor', mode: 'audit', grade: 0.1 },
     ]);
-    await waitForBulk(api, courseId);
-    expect(await statuses(api, courseId)).toMatchObject({ [id('pass')]: 'downloadable', [id('fail1')]: 'notpassing', [id('fail2')]: 'notpassing' });
+    await waitForBulk(ctx.api, courseId);
+    expect(await statuses(ctx.api, courseId)).toMatchObject({ [id('pass')]: 'downloadable', [id('fail1')]: 'notpassing', [id('fail2')]: 'notpassing' });
 
-    const one = await api.post(`/courses/${courseId}/exceptions`, { learner: id('fail1'), notes: 'medical leave', grantedBy: 'prof@example.org' });
+    const one = await ctx.api.post(`/courses/${courseId}/exceptions`, { learner: id('fail1'), notes: 'medical leave', grantedBy: 'prof@example.org' });
     expect(one.status).toBe(201);
     expect(one.body).toMatchObject({ learnerId: id('fail1'), notes: 'medical leave', certificateGeneratedAt: null });
-    expect((await api.post(`/courses/${courseId}/exceptions`, { learner: id('fail1'), grantedBy: 'x' })).status).toBe(409);
-    expect((await api.post(`/courses/${courseId}/exceptions`, { learner: 'nobody', grantedBy: 'x' })).status).toBe(404);
-    const audit = await api.post(`/courses/${courseId}/exceptions`, { learner: id('auditor'), grantedBy: 'x' });
+    expect((await ctx.api.post(`/courses/${courseId}/exceptions`, { learner: id('fail1'), grantedBy: 'x' })).status).toBe(409);
+    expect((await ctx.api.post(`/courses/${courseId}/exceptions`, { learner: 'nobody', grantedBy: 'x' })).status).toBe(404);
+    const audit = await ctx.api.post(`/courses/${courseId}/exceptions`, { learner: id('auditor'), grantedBy: 'x' });
     expect(audit.status).toBe(400);
     expect(audit.body.fields[0].message).toContain('audit');
 
     const csv = ['learner,notes', `${id('fail2')}@example.org,"late, but excused"`, 'ghost-learner,unknown', `${id('fail3')},`, `${id('fail2')},again`, `${id('fail3')},dup`].join('\n');
-    const imported = await api.raw('POST', `/courses/${courseId}/exceptions/import?grantedBy=prof%40example.org`, csv, { 'content-type': 'text/csv' });
+    const imported = await ctx.api.raw('POST', `/courses/${courseId}/exceptions/import?grantedBy=prof%40example.org`, csv, { 'content-type': 'text/csv' });
     expect(imported.status).toBe(200);
     expect(imported.body.added).toBe(2);
     expect(imported.body.results).toEqual([
@@ -91,141 +82,132 @@ describe('instructor operations, through the course lifecycle workflow', () => {
       { line: 5, learner: id('fail2'), result: 'already_listed', message: `${id('fail2')} is already on the exception list` },
       { line: 6, learner: id('fail3'), result: 'rejected', message: 'this learner appears on an earlier line' },
     ]);
-    expect((await api.raw('POST', `/courses/${courseId}/exceptions/import`, csv, { 'content-type': 'text/csv' })).status).toBe(400);
+    expect((await ctx.api.raw('POST', `/courses/${courseId}/exceptions/import`, csv, { 'content-type': 'text/csv' })).status).toBe(400);
 
-    const missing = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_missing', requestedBy: 'prof@example.org' });
+    const missing = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_missing', requestedBy: 'prof@example.org' });
     expect(missing.status).toBe(202);
-    const done = await waitForTask(api, missing.body.id);
+    const done = await waitForTask(ctx.api, missing.body.id);
     expect(done).toMatchObject({ state: 'succeeded', total: 3, done: 3, issued: 3, failed: 0 });
-    expect(await statuses(api, courseId)).toMatchObject({ [id('fail1')]: 'downloadable', [id('fail2')]: 'downloadable', [id('fail3')]: 'downloadable' });
-    const list = await api.get(`/courses/${courseId}/exceptions`);
+    expect(await statuses(ctx.api, courseId)).toMatchObject({ [id('fail1')]: 'downloadable', [id('fail2')]: 'downloadable', [id('fail3')]: 'downloadable' });
+    const list = await ctx.api.get(`/courses/${courseId}/exceptions`);
     expect(list.body.every((e: { certificateGeneratedAt: string | null }) => e.certificateGeneratedAt !== null)).toBe(true);
 
     // Again, for those without a certificate: nobody left.
-    const again = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_missing', requestedBy: 'prof@example.org' });
-    expect(await waitForTask(api, again.body.id)).toMatchObject({ state: 'succeeded', total: 0, done: 0 });
+    const again = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_missing', requestedBy: 'prof@example.org' });
+    expect(await waitForTask(ctx.api, again.body.id)).toMatchObject({ state: 'succeeded', total: 0, done: 0 });
 
-    const removed = await api.post(`/courses/${courseId}/exceptions/${id('fail1')}/removal`, { removedBy: 'prof@example.org' });
+    const removed = await ctx.api.post(`/courses/${courseId}/exceptions/${id('fail1')}/removal`, { removedBy: 'prof@example.org' });
     expect(removed.body).toEqual({ courseId, learnerId: id('fail1'), removed: true, certificateInvalidated: true });
-    const cert = (await api.get(`/courses/${courseId}/certificates`)).body.find((c: { learnerId: string }) => c.learnerId === id('fail1'));
-    expect((await api.get(`/verify/${cert.id}`)).body.verdict).toBe('revoked');
+    const cert = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.find((c: { learnerId: string }) => c.learnerId === id('fail1'));
+    expect((await ctx.api.get(`/verify/${cert.id}`)).body.verdict).toBe('revoked');
 
     // An invalidated certificate blocks future generation: "all on the list" leaves it revoked.
-    const all = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners', requestedBy: 'prof@example.org' });
-    await waitForTask(api, all.body.id);
-    expect((await api.get(`/verify/${cert.id}`)).body.verdict).toBe('revoked');
+    const all = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners', requestedBy: 'prof@example.org' });
+    await waitForTask(ctx.api, all.body.id);
+    expect((await ctx.api.get(`/verify/${cert.id}`)).body.verdict).toBe('revoked');
   });
 
   it('regenerates chosen groups with real re-evaluation, keeps public ids, and records the history', async () => {
-    const courseId = await createEndedCourse(api, 'Regenerate');
-    const id = await enroll(api, courseId, [
+    const courseId = await createEndedCourse(ctx.api, 'Regenerate');
+    const id = await enroll(ctx.api, courseId, [
       { id: 'a', grade: 0.9 },
       { id: 'b', grade: 0.4 },
       { id: 'c', grade: 0.5 },
     ]);
-    await waitForBulk(api, courseId);
-    const before = (await api.get(`/courses/${courseId}/certificates`)).body;
+    await waitForBulk(ctx.api, courseId);
+    const before = (await ctx.api.get(`/courses/${courseId}/certificates`)).body;
     const idOf = (learner: string) => before.find((c: { learnerId: string }) => c.learnerId === learner).id;
 
     // Regrade after issuance: a now-passing learner is issued, a now-failing one loses it.
-    expect((await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: id('b'), grade: 0.95 }, { learnerId: id('a'), grade: 0.1 }] })).status).toBe(200);
+    expect((await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: id('b'), grade: 0.95 }, { learnerId: id('a'), grade: 0.1 }] })).status).toBe(200);
     await waitFor('the regrade', async () => {
-      const s = await statuses(api, courseId);
+      const s = await statuses(ctx.api, courseId);
       return s[id('b')] === 'downloadable' && s[id('a')] === 'notpassing' ? s : null;
     });
-    expect((await api.get(`/verify/${idOf(id('b'))}`)).body.verdict).toBe('valid');
+    expect((await ctx.api.get(`/verify/${idOf(id('b'))}`)).body.verdict).toBe('valid');
 
-    const bad = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'regenerate', groups: [], requestedBy: 'prof' });
+    const bad = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'regenerate', groups: [], requestedBy: 'prof' });
     expect(bad.status).toBe(400);
     expect(bad.body.fields[0].field).toBe('body.groups');
 
-    const regen = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'regenerate', groups: ['downloadable'], requestedBy: 'prof@example.org' });
-    expect(await waitForTask(api, regen.body.id)).toMatchObject({ kind: 'regenerate', groups: ['downloadable'], total: 1, done: 1, issued: 1 });
-    const after = (await api.get(`/courses/${courseId}/certificates`)).body;
+    const regen = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'regenerate', groups: ['downloadable'], requestedBy: 'prof@example.org' });
+    expect(await waitForTask(ctx.api, regen.body.id)).toMatchObject({ kind: 'regenerate', groups: ['downloadable'], total: 1, done: 1, issued: 1 });
+    const after = (await ctx.api.get(`/courses/${courseId}/certificates`)).body;
     for (const c of after) expect(c.id).toBe(idOf(c.learnerId));
 
-    const history = await api.get(`/courses/${courseId}/generation-tasks`);
+    const history = await ctx.api.get(`/courses/${courseId}/generation-tasks`);
     expect(history.body.map((t: { kind: string }) => t.kind)).toEqual(['regenerate', 'regrade', 'all_learners']);
     expect(history.body[2]).toMatchObject({ requestedBy: 'system', state: 'succeeded', total: 3 });
 
-    const retried = await api.post(`/generation-tasks/${regen.body.id}/retry`, { requestedBy: 'prof@example.org' });
+    const retried = await ctx.api.post(`/generation-tasks/${regen.body.id}/retry`, { requestedBy: 'prof@example.org' });
     expect(retried.status).toBe(202);
     expect(retried.body.retryOf).toBe(regen.body.id);
-    expect(await waitForTask(api, retried.body.id)).toMatchObject({ state: 'succeeded' });
+    expect(await waitForTask(ctx.api, retried.body.id)).toMatchObject({ state: 'succeeded' });
 
     // The passing grade changed after issuance: refused without confirmation, then re-evaluated.
-    const unconfirmed = await api.patch(`/courses/${courseId}`, { passingGrade: 0.99 });
+    const unconfirmed = await ctx.api.patch(`/courses/${courseId}`, { passingGrade: 0.99 });
     expect(unconfirmed.status).toBe(409);
-    const confirmed = await api.patch(`/courses/${courseId}`, { passingGrade: 0.99, confirmRetroactive: true, changedBy: 'prof@example.org' });
+    const confirmed = await ctx.api.patch(`/courses/${courseId}`, { passingGrade: 0.99, confirmRetroactive: true, changedBy: 'prof@example.org' });
     expect(confirmed.status).toBe(200);
-    await waitForTask(api, confirmed.body.reevaluationTaskId);
-    expect(Object.values(await statuses(api, courseId)).every((s) => s === 'notpassing')).toBe(true);
+    await waitForTask(ctx.api, confirmed.body.reevaluationTaskId);
+    expect(Object.values(await statuses(ctx.api, courseId)).every((s) => s === 'notpassing')).toBe(true);
   });
 
   it('required lessons gate completion, optional ones never do', async () => {
-    const courseId = await createEndedCourse(api, 'Lessons', { endAt: new Date(Date.now() + 3_600_000).toISOString(), pacing: 'self' });
-    const id = await enroll(api, courseId, [{ id: 'l', grade: 0.9 }]);
-    expect((await api.put(`/courses/${courseId}/lessons`, { lessons: [{ id: 'intro', title: 'Intro' }, { id: 'bonus', title: 'Bonus', required: false }] })).status).toBe(200);
+    const courseId = await createEndedCourse(ctx.api, 'Lessons', { endAt: new Date(Date.now() + 3_600_000).toISOString(), pacing: 'self' });
+    const id = await enroll(ctx.api, courseId, [{ id: 'l', grade: 0.9 }]);
+    expect((await ctx.api.put(`/courses/${courseId}/lessons`, { lessons: [{ id: 'intro', title: 'Intro' }, { id: 'bonus', title: 'Bonus', required: false }] })).status).toBe(200);
 
-    let progress = await api.get(`/courses/${courseId}/learners/${id('l')}/progress`);
+    let progress = await ctx.api.get(`/courses/${courseId}/learners/${id('l')}/progress`);
     expect(progress.body.eligibility).toMatchObject({ eligible: false, reason: 'required_lessons_incomplete' });
     expect(progress.body.display).toMatchObject({ message: null, actions: [] });
 
-    const unknown = await api.put(`/courses/${courseId}/completions`, { completions: [{ learnerId: id('l'), lessonId: 'nope' }] });
+    const unknown = await ctx.api.put(`/courses/${courseId}/completions`, { completions: [{ learnerId: id('l'), lessonId: 'nope' }] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.fields[0].field).toBe('body.completions.0.lessonId');
-    expect((await api.put(`/courses/${courseId}/completions`, { completions: [{ learnerId: id('l'), lessonId: 'intro' }] })).status).toBe(200);
+    expect((await ctx.api.put(`/courses/${courseId}/completions`, { completions: [{ learnerId: id('l'), lessonId: 'intro' }] })).status).toBe(200);
 
-    progress = await api.get(`/courses/${courseId}/learners/${id('l')}/progress`);
+    progress = await ctx.api.get(`/courses/${courseId}/learners/${id('l')}/progress`);
     expect(progress.body.requiredLessons).toEqual({ total: 1, completed: 1 });
     expect(progress.body.display).toMatchObject({ message: 'Congratulations, you qualified for a certificate!', actions: ['request_certificate'] });
   });
 });
 
 describe('on-demand certificates (self-paced)', () => {
-  let service: RunningService;
-  let api: Api;
-
-  beforeAll(async () => {
-    service = await startService();
-    api = httpClient(service.baseUrl);
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  const ctx = useService();
 
   it('issues synchronously, gives the reason when not eligible, and concurrent requests get one certificate', async () => {
     const courseId = uniqueCourseId('OnDemand');
-    await api.post('/courses', { id: courseId, title: 'Self-paced', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.7 });
-    const id = await enroll(api, courseId, [
+    await ctx.api.post('/courses', { id: courseId, title: 'Self-paced', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.7 });
+    const id = await enroll(ctx.api, courseId, [
       { id: 'eager', grade: 0.8 },
       { id: 'early', grade: 0.5 },
     ]);
 
-    const refused = await api.post(`/courses/${courseId}/learners/${id('early')}/certificate`);
+    const refused = await ctx.api.post(`/courses/${courseId}/learners/${id('early')}/certificate`);
     expect(refused.status).toBe(200);
     expect(refused.body).toMatchObject({ issued: false, status: 'notpassing', reason: 'grade_below_passing', message: 'Your grade 50% is below the passing grade of 70%.' });
 
-    const answers = await Promise.all(Array.from({ length: 12 }, () => api.post(`/courses/${courseId}/learners/${id('eager')}/certificate`)));
+    const answers = await Promise.all(Array.from({ length: 12 }, () => ctx.api.post(`/courses/${courseId}/learners/${id('eager')}/certificate`)));
     for (const a of answers) expect(a.status).toBe(200);
     const ids = new Set(answers.map((a) => a.body.certificateId));
     expect(ids.size).toBe(1);
     expect(answers[0].body).toMatchObject({ issued: true, status: 'downloadable' });
-    expect(await service.db.certificate.count({ where: { courseId, learnerId: id('eager') } })).toBe(1);
-    expect((await api.get(`/verify/${answers[0].body.certificateId}`)).body.verdict).toBe('valid');
+    expect(await ctx.service.db.certificate.count({ where: { courseId, learnerId: id('eager') } })).toBe(1);
+    expect((await ctx.api.get(`/verify/${answers[0].body.certificateId}`)).body.verdict).toBe('valid');
 
-    const progress = await api.get(`/courses/${courseId}/learners/${id('eager')}/progress`);
+    const progress = await ctx.api.get(`/courses/${courseId}/learners/${id('eager')}/progress`);
     expect(progress.body.display).toMatchObject({ message: 'Your certificate is available.', actions: ['download_certificate'], courseCardDownload: true });
     expect(progress.body.certificate.id).toBe(answers[0].body.certificateId);
   });
 
   it('refuses on-demand requests in an instructor-paced course', async () => {
     const courseId = uniqueCourseId('NoDemand');
-    await api.post('/courses', { id: courseId, title: 'Paced', pacing: 'instructor', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.7 });
-    const id = await enroll(api, courseId, [{ id: 'x', grade: 0.9 }]);
-    const response = await api.post(`/courses/${courseId}/learners/${id('x')}/certificate`);
+    await ctx.api.post('/courses', { id: courseId, title: 'Paced', pacing: 'instructor', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.7 });
+    const id = await enroll(ctx.api, courseId, [{ id: 'x', grade: 0.9 }]);
+    const response = await ctx.api.post(`/courses/${courseId}/learners/${id('x')}/certificate`);
     expect(response.status).toBe(409);
     expect(response.body.message).toContain('instructor-paced');
-    expect((await api.post(`/courses/${courseId}/learners/nobody/certificate`)).status).toBe(404);
+    expect((await ctx.api.post(`/courses/${courseId}/learners/nobody/certificate`)).status).toBe(404);
   });
 });

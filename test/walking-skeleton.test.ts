@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { importJWK, jwtVerify, type JWK } from 'jose';
 import { courseWorkflowId } from '../apps/shared/temporal';
-import { httpClient, startService, uniqueCourseId, waitFor, type RunningService } from './helpers/service';
+import { useService, uniqueCourseId, waitFor } from './helpers/service';
 
 /**
  * The whole pipe, over HTTP, against the real Temporal server and PostgreSQL: course → enrollments
@@ -9,29 +9,20 @@ import { httpClient, startService, uniqueCourseId, waitFor, type RunningService 
  * certificates → public verification → invalidation → revoked → reinstatement → valid.
  */
 describe('walking skeleton: course end to verified certificate', () => {
-  let service: RunningService;
-  let api: ReturnType<typeof httpClient>;
-
-  beforeAll(async () => {
-    service = await startService();
-    api = httpClient(service.baseUrl);
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  const ctx = useService();
 
   it('issues one signed certificate per passing learner after the course ends, verifies it, and revokes it', async () => {
     const courseId = uniqueCourseId('Skeleton');
     const endAt = new Date(Date.now() + 3000).toISOString();
     const course = { id: courseId, title: 'Distributed Systems', pacing: 'instructor', endAt, passingGrade: 0.7 };
 
-    const created = await api.post('/courses', course);
+    const created = await ctx.api.post('/courses', course);
     expect(created.status).toBe(201);
     expect(created.body.workflowId).toBe(courseWorkflowId(courseId));
 
     // Same request again: idempotent. Different settings: conflict.
-    expect((await api.post('/courses', course)).status).toBe(200);
-    const clash = await api.post('/courses', { ...course, passingGrade: 0.5 });
+    expect((await ctx.api.post('/courses', course)).status).toBe(200);
+    const clash = await ctx.api.post('/courses', { ...course, passingGrade: 0.5 });
     expect(clash.status).toBe(409);
     expect(clash.body.code).toBe('conflict');
 
@@ -42,21 +33,21 @@ describe('walking skeleton: course end to verified certificate', () => {
       { learnerId: 'linus', email: `linus-${courseId.slice(-8)}@example.org`, name: 'Linus T', mode: 'audit', grade: 0.99 },
       { learnerId: 'nogrades', email: `nogrades-${courseId.slice(-8)}@example.org`, name: 'No Grades', mode: 'verified', grade: null },
     ];
-    const enrolled = await api.put(`/courses/${courseId}/enrollments`, {
+    const enrolled = await ctx.api.put(`/courses/${courseId}/enrollments`, {
       enrollments: learners.map(({ grade: _grade, ...e }) => e),
     });
     expect(enrolled.status).toBe(200);
-    const graded = await api.put(`/courses/${courseId}/grades`, {
+    const graded = await ctx.api.put(`/courses/${courseId}/grades`, {
       grades: learners.filter((l) => l.grade !== null).map((l) => ({ learnerId: l.learnerId, grade: l.grade })),
     });
     expect(graded.status).toBe(200);
 
-    const before = await api.get(`/courses/${courseId}`);
+    const before = await ctx.api.get(`/courses/${courseId}`);
     expect(before.body.lifecycle.phase).toBe('waiting_for_course_end');
     expect(before.body.certificates).toEqual({});
 
     const done = await waitFor('the bulk issuance to complete', async () => {
-      const r = await api.get(`/courses/${courseId}`);
+      const r = await ctx.api.get(`/courses/${courseId}`);
       return r.body.certificatesGeneratedAt ? r.body : null;
     });
     expect(done.lifecycle.phase).toBe('active');
@@ -65,7 +56,7 @@ describe('walking skeleton: course end to verified certificate', () => {
     expect(done.gradesFinalizedAt).not.toBeNull();
     expect(new Date(done.gradesFinalizedAt).getTime()).toBeGreaterThanOrEqual(new Date(endAt).getTime());
 
-    const list = await api.get(`/courses/${courseId}/certificates`);
+    const list = await ctx.api.get(`/courses/${courseId}/certificates`);
     const byLearner = Object.fromEntries(list.body.map((c: { learnerId: string }) => [c.learnerId, c]));
     expect(byLearner.ada.status).toBe('downloadable');
     expect(byLearner.alan.status).toBe('downloadable');
@@ -73,20 +64,20 @@ describe('walking skeleton: course end to verified certificate', () => {
     expect(byLearner.linus.status).toBe('audit_passing');
     expect(byLearner.nogrades.status).toBe('notpassing');
 
-    // The signed credential verifies with the public key alone, outside our service.
-    const row = await service.db.certificate.findUniqueOrThrow({ where: { id: byLearner.ada.id } });
-    const privateJwk = JSON.parse(readFileSync(service.config.signing.keyFile, 'utf8')) as JWK;
+    // The signed credential verifies with the public key alone, outside our ctx.service.
+    const row = await ctx.service.db.certificate.findUniqueOrThrow({ where: { id: byLearner.ada.id } });
+    const privateJwk = JSON.parse(readFileSync(ctx.service.config.signing.keyFile, 'utf8')) as JWK;
     const { d: _d, ...publicJwk } = privateJwk;
     const { payload, protectedHeader } = await jwtVerify(row.jws!, await importJWK(publicJwk, 'ES256'));
-    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: service.keys.active.kid });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: ctx.service.keys.active.kid });
     expect(payload).toMatchObject({
-      iss: `${service.config.http.publicUrl}/issuer`,
+      iss: `${ctx.service.config.http.publicUrl}/issuer`,
       jti: `urn:uuid:${row.id}`,
       credentialSubject: { name: 'Ada Lovelace', achievement: { name: 'Distributed Systems' } },
     });
     expect(payload.sub).toBe((payload.credentialSubject as { id: string }).id);
 
-    const verified = await api.get(`/verify/${byLearner.ada.id}`);
+    const verified = await ctx.api.get(`/verify/${byLearner.ada.id}`);
     expect(verified.status).toBe(200);
     expect(verified.body).toMatchObject({
       verdict: 'valid',
@@ -95,37 +86,37 @@ describe('walking skeleton: course end to verified certificate', () => {
     });
     expect(verified.body.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
 
-    const invalidated = await api.post(`/certificates/${byLearner.ada.id}/invalidations`, {
+    const invalidated = await ctx.api.post(`/certificates/${byLearner.ada.id}/invalidations`, {
       notes: 'Academic misconduct confirmed by the course team',
       invalidatedBy: 'instructor@example.org',
     });
     expect(invalidated.status).toBe(201);
-    const again = await api.post(`/certificates/${byLearner.ada.id}/invalidations`, { notes: 'twice', invalidatedBy: 'x' });
+    const again = await ctx.api.post(`/certificates/${byLearner.ada.id}/invalidations`, { notes: 'twice', invalidatedBy: 'x' });
     expect(again.status).toBe(409);
 
-    const revoked = await api.get(`/verify/${byLearner.ada.id}`);
+    const revoked = await ctx.api.get(`/verify/${byLearner.ada.id}`);
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({
       verdict: 'revoked',
       revocation: { reason: 'Academic misconduct confirmed by the course team' },
     });
 
-    const reinstated = await api.post(`/certificates/${byLearner.ada.id}/reinstatement`, { reinstatedBy: 'instructor@example.org' });
+    const reinstated = await ctx.api.post(`/certificates/${byLearner.ada.id}/reinstatement`, { reinstatedBy: 'instructor@example.org' });
     expect(reinstated.status).toBe(200);
-    expect((await api.get(`/verify/${byLearner.ada.id}`)).body.verdict).toBe('valid');
+    expect((await ctx.api.get(`/verify/${byLearner.ada.id}`)).body.verdict).toBe('valid');
 
     // A learner who did not pass has no public certificate.
-    expect((await api.get(`/verify/${byLearner.grace.id}`)).status).toBe(404);
+    expect((await ctx.api.get(`/verify/${byLearner.grace.id}`)).status).toBe(404);
   });
 
   it('holds exactly one certificate per learner per course in the database itself', async () => {
     const courseId = uniqueCourseId('Unique');
-    await service.db.course.create({
+    await ctx.service.db.course.create({
       data: { id: courseId, title: 'Unique', pacing: 'instructor', startAt: new Date(), endAt: new Date(Date.now() + 60_000), passingGrade: 0.5 },
     });
-    await service.db.learner.upsert({ where: { id: 'uniq' }, create: { id: 'uniq', email: 'uniq@example.org', name: 'U' }, update: {} });
-    await service.db.certificate.create({ data: { courseId, learnerId: 'uniq', status: 'notpassing' } });
-    await expect(service.db.certificate.create({ data: { courseId, learnerId: 'uniq', status: 'downloadable' } })).rejects.toMatchObject({
+    await ctx.service.db.learner.upsert({ where: { id: 'uniq' }, create: { id: 'uniq', email: 'uniq@example.org', name: 'U' }, update: {} });
+    await ctx.service.db.certificate.create({ data: { courseId, learnerId: 'uniq', status: 'notpassing' } });
+    await expect(ctx.service.db.certificate.create({ data: { courseId, learnerId: 'uniq', status: 'downloadable' } })).rejects.toMatchObject({
       code: 'P2002',
     });
   });

@@ -73,6 +73,19 @@ export async function startService(env: Record<string, string> = {}, { worker = 
   };
 }
 
+/** Starts the service before the tests of a describe block and stops it after them. */
+export function useService(env: Record<string, string> = {}, options: { worker?: boolean } = {}) {
+  const context = {} as { service: RunningService; api: ReturnType<typeof httpClient> };
+  beforeAll(async () => {
+    context.service = await startService(env, options);
+    context.api = httpClient(context.service.baseUrl);
+  });
+  afterAll(async () => {
+    await context.service?.stop();
+  });
+  return context;
+}
+
 export interface HttpResult<T = any> {
   status: number;
   headers: Headers;

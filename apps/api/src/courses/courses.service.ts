@@ -89,9 +89,7 @@ export class CoursesService {
       ...courseView(course),
       enrollments,
       certificates: Object.fromEntries(certificates.map((g) => [g.status, g._count._all])),
-      latestGeneration: latestTask
-        ? { id: latestTask.id, kind: latestTask.kind, state: latestTask.state, total: latestTask.total, done: latestTask.done, issued: latestTask.issued, failed: latestTask.failed }
-        : null,
+      latestGeneration: latestTask ? await this.generation.describeTask(latestTask) : null,
       lifecycle: await this.lifecycleState(courseId),
     };
   }

@@ -6,6 +6,7 @@ import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import type { CertificateStatus, GenerationKind } from '../../../../prisma/generated/enums';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
 import { generationRequestedSignal } from '../../../../workflows/definitions';
+import { countTaskCertificates } from '../../../../activities/generation/generation-tasks';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
 
@@ -53,7 +54,7 @@ export class GenerationService {
       signal: generationRequestedSignal,
       signalArgs: [{ taskId: task.id }],
     });
-    return this.view(task);
+    return this.describeTask(task);
   }
 
   async retryTask(taskId: string, requestedBy: string) {
@@ -73,25 +74,19 @@ export class GenerationService {
     const found = await this.db.course.findUnique({ where: { id: courseId }, select: { id: true } });
     if (!found) throw new NotFoundError('course', courseId);
     const tasks = await this.db.generationTask.findMany({ where: { courseId }, orderBy: { requestedAt: 'desc' }, take: 200 });
-    return Promise.all(tasks.map((t) => this.view(t)));
+    return Promise.all(tasks.map((t) => this.describeTask(t)));
   }
 
   async getTask(taskId: string) {
     const task = await this.db.generationTask.findUnique({ where: { id: taskId } });
     if (!task) throw new NotFoundError('generation task', taskId);
-    return this.view(task);
+    return this.describeTask(task);
   }
 
   /** A running task's counts are read live from the certificates it has written. */
-  private async view(task: TaskRow) {
+  async describeTask(task: TaskRow) {
     let counts = { done: task.done, issued: task.issued, failed: task.failed };
-    if (task.state === 'running') {
-      const [row] = await this.db.$queryRaw<Array<{ done: number; issued: number; failed: number }>>`
-        SELECT count(*)::int AS done, count(*) FILTER (WHERE status = 'downloadable')::int AS issued,
-               count(*) FILTER (WHERE status = 'error')::int AS failed
-          FROM certificates WHERE task_id = ${task.id}::uuid`;
-      counts = row;
-    }
+    if (task.state === 'running') counts = await countTaskCertificates(this.db, task.id);
     const elapsedMs = task.startedAt ? (task.finishedAt ?? new Date()).getTime() - task.startedAt.getTime() : null;
     const remaining = task.total !== null ? Math.max(task.total - counts.done, 0) : null;
     const etaSeconds =
