@@ -81,6 +81,9 @@ async function main() {
   env.WORKFLOW_BUNDLE_PATH ??= await buildWorkflowBundle();
   const port = Number(env.PORT ?? 3000);
   const postgresServer = env.POSTGRES_SERVER_URL ?? LOCAL_SERVER;
+  if (await canConnect('127.0.0.1', port)) {
+    throw new Error(`port ${port} is already in use (another \`npm start\`?); stop it or set PORT`);
+  }
 
   // Temporal: the configured server, or our own dev server with its history in .data/.
   let temporalUi = null;
