@@ -13,6 +13,8 @@ import { ExceptionsService } from './exceptions/exceptions.service';
 import { GenerationController } from './generation/generation.controller';
 import { GenerationService } from './generation/generation.service';
 import { HealthController } from './health/health.controller';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsService } from './imports/imports.service';
 import { LearnersController } from './learners/learners.controller';
 import { LearnersService } from './learners/learners.service';
 import { VerificationController } from './verification/verification.controller';
@@ -43,6 +45,7 @@ export class AppModule {
         GenerationController,
         ExceptionsController,
         LearnersController,
+        ImportsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -61,6 +64,7 @@ export class AppModule {
         GenerationService,
         ExceptionsService,
         LearnersService,
+        ImportsService,
       ],
     };
   }

@@ -1,0 +1,27 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { courseIdParam } from '../courses/courses.schemas';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { IMPORT_KINDS, ImportsService, type ImportKind } from './imports.service';
+
+@ApiTags('courses')
+@Controller('courses/:courseId/imports')
+export class ImportsController {
+  constructor(private readonly imports: ImportsService) {}
+
+  /** text/csv with a header line; refused whole, with every bad line reported, if any line is bad. */
+  @Post(':kind')
+  @HttpCode(200)
+  @ApiBody({
+    description: 'enrollments: learnerId,email,name,mode · grades: learnerId,grade · completions: learnerId,lessonId[,completedAt]',
+    schema: { type: 'string' },
+  })
+  import(
+    @Param('courseId', new ZodValidationPipe(courseIdParam, 'path.courseId')) courseId: string,
+    @Param('kind', new ZodValidationPipe(z.enum(IMPORT_KINDS), 'path.kind')) kind: ImportKind,
+    @Body() csv: string,
+  ) {
+    return this.imports.importCsv(courseId, kind, csv);
+  }
+}
