@@ -101,10 +101,17 @@ describe('instructor operations, through the course lifecycle workflow', () => {
     const cert = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.find((c: { learnerId: string }) => c.learnerId === id('fail1'));
     expect((await ctx.api.get(`/verify/${cert.id}`)).body.verdict).toBe('revoked');
 
-    // An invalidated certificate blocks future generation: "all on the list" leaves it revoked.
+    // "All on the list" re-evaluates the two still listed; the removed learner is not on it.
+    const onList = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_all', requestedBy: 'prof@example.org' });
+    expect(await waitForTask(ctx.api, onList.body.id)).toMatchObject({ state: 'succeeded', total: 2, done: 2, issued: 2 });
+
+    // An invalidated certificate blocks future generation: regenerating everyone leaves it revoked.
     const all = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners', requestedBy: 'prof@example.org' });
     await waitForTask(ctx.api, all.body.id);
     expect((await ctx.api.get(`/verify/${cert.id}`)).body.verdict).toBe('revoked');
+
+    const preview = await ctx.api.get(`/courses/${courseId}/certificate-preview`);
+    expect(preview.body).toMatchObject({ specimen: true, verifiable: false, credential: { credentialSubject: { name: 'SPECIMEN LEARNER', achievement: { name: 'Exceptions course' } } } });
   });
 
   it('regenerates chosen groups with real re-evaluation, keeps public ids, and records the history', async () => {
@@ -199,6 +206,35 @@ describe('on-demand certificates (self-paced)', () => {
     const progress = await ctx.api.get(`/courses/${courseId}/learners/${id('eager')}/progress`);
     expect(progress.body.display).toMatchObject({ message: 'Your certificate is available.', actions: ['download_certificate'], courseCardDownload: true });
     expect(progress.body.certificate.id).toBe(answers[0].body.certificateId);
+  });
+
+  it('holds when hundreds of learners ask in the same second', async () => {
+    const courseId = uniqueCourseId('Crowd');
+    await ctx.api.post('/courses', { id: courseId, title: 'Crowd', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5 });
+    const crowd = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, grade: i % 4 === 0 ? 0.2 : 0.9 }));
+    const id = await enroll(ctx.api, courseId, crowd);
+    const started = Date.now();
+    const answers = await Promise.all(crowd.map((c) => ctx.api.post(`/courses/${courseId}/learners/${id(c.id)}/certificate`)));
+    const seconds = (Date.now() - started) / 1000;
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.body.issued)).toHaveLength(150);
+    expect(await ctx.service.db.certificate.count({ where: { courseId, status: 'downloadable' } })).toBe(150);
+    process.stdout.write(`\n[on-demand] 200 concurrent requests answered in ${seconds.toFixed(2)} s\n`);
+  });
+
+  it('requires identity verification where the course asks for it', async () => {
+    const courseId = uniqueCourseId('IdV');
+    await ctx.api.post('/courses', { id: courseId, title: 'IdV', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5, idVerificationRequired: true });
+    const suffix = courseId.slice(-8);
+    await ctx.api.put(`/courses/${courseId}/enrollments`, {
+      enrollments: [
+        { learnerId: `v-${suffix}`, email: `v-${suffix}@example.org`, name: 'Verified', mode: 'verified', idVerified: true },
+        { learnerId: `u-${suffix}`, email: `u-${suffix}@example.org`, name: 'Unverified', mode: 'verified' },
+      ],
+    });
+    await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: `v-${suffix}`, grade: 0.9 }, { learnerId: `u-${suffix}`, grade: 0.9 }] });
+    expect((await ctx.api.post(`/courses/${courseId}/learners/v-${suffix}/certificate`)).body.issued).toBe(true);
+    expect((await ctx.api.post(`/courses/${courseId}/learners/u-${suffix}/certificate`)).body).toMatchObject({ issued: false, reason: 'id_verification_required' });
   });
 
   it('refuses on-demand requests in an instructor-paced course', async () => {

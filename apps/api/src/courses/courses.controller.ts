@@ -82,6 +82,11 @@ export class CoursesController {
     return this.courses.recordGrades(id, dto);
   }
 
+  @Get(':courseId/certificate-preview')
+  preview(@Param('courseId', courseId) id: string) {
+    return this.courses.previewCertificate(id);
+  }
+
   @Get(':courseId/certificates')
   certificates(@Param('courseId', courseId) id: string) {
     return this.courses.listCertificates(id);

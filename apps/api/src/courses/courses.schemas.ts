@@ -80,6 +80,8 @@ export const enrollLearnersSchema = z
             email: z.email(),
             name: z.string().trim().min(1).max(300),
             mode: z.enum(ENROLLMENT_MODES),
+            /** The LMS verified the learner's identity (needed where the course requires it). */
+            idVerified: z.boolean().optional(),
           })
           .strict(),
       )
