@@ -69,7 +69,14 @@ describe('walking skeleton: course end to verified certificate', () => {
     const privateJwk = JSON.parse(readFileSync(ctx.service.config.signing.keyFile, 'utf8')) as JWK;
     const { d: _d, ...publicJwk } = privateJwk;
     const { payload, protectedHeader } = await jwtVerify(row.jws!, await importJWK(publicJwk, 'ES256'));
-    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: ctx.service.keys.active.kid });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: `${ctx.service.config.http.publicUrl}/keys/${ctx.service.keys.active.kid}` });
+    // The kid is a URL on our origin that answers the bare public JWK, and that key verifies too.
+    const published = (await (await fetch(protectedHeader.kid!)).json()) as JWK;
+    expect(published).not.toHaveProperty('d');
+    await expect(jwtVerify(row.jws!, await importJWK(published, 'ES256'))).resolves.toBeDefined();
+    const jwks = await ctx.api.get('/.well-known/jwks.json');
+    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toContain(protectedHeader.kid);
+    expect((await ctx.api.get('/issuer')).body).toMatchObject({ id: `${ctx.service.config.http.publicUrl}/issuer`, type: ['Profile'] });
     expect(payload).toMatchObject({
       iss: `${ctx.service.config.http.publicUrl}/issuer`,
       jti: `urn:uuid:${row.id}`,

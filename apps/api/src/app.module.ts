@@ -13,6 +13,7 @@ import { ExceptionsService } from './exceptions/exceptions.service';
 import { GenerationController } from './generation/generation.controller';
 import { GenerationService } from './generation/generation.service';
 import { HealthController } from './health/health.controller';
+import { KeysController } from './keys/keys.controller';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { LearnersController } from './learners/learners.controller';
@@ -46,6 +47,7 @@ export class AppModule {
         ExceptionsController,
         LearnersController,
         ImportsController,
+        KeysController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },

@@ -15,7 +15,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     logger: config.env === 'test' ? ['error', 'warn'] : ['error', 'warn', 'log'],
   });
   app.useBodyParser('json', { limit: MAX_JSON_BODY });
-  app.useBodyParser('text', { type: 'text/csv', limit: MAX_JSON_BODY });
+  app.useBodyParser('text', { type: ['text/csv', 'text/plain', 'application/jwt'], limit: MAX_JSON_BODY });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
   app.disable('x-powered-by');

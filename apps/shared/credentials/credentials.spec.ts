@@ -34,12 +34,13 @@ describe('credentials', () => {
     expect(credential.credentialSubject.id).not.toContain('ada');
   });
 
-  it('signs with the kid of the key thumbprint, and JWT claims mirror the credential', async () => {
+  it('signs with a kid that is the key URL on our origin, and JWT claims mirror the credential', async () => {
     const jws = await signCredential(buildAchievementCredential(input), keys.active);
     const result = await verifyCredentialJws(jws, keys);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.kid).toBe(keys.active.kid);
+    expect(JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString()).kid).toBe(`https://certs.example.org/keys/${keys.active.kid}`);
     expect(result.credential.iss).toBe('https://certs.example.org/issuer');
     expect(result.credential.jti).toBe(`urn:uuid:${input.certificateId}`);
     expect(result.credential.sub).toBe(result.credential.credentialSubject.id);
@@ -51,18 +52,18 @@ describe('credentials', () => {
     const [header, payload, signature] = jws.split('.');
     const forged = Buffer.from(payload, 'base64url').toString().replace('Ada Lovelace', 'Eve Forger');
     const tampered = `${header}.${Buffer.from(forged).toString('base64url')}.${signature}`;
-    expect(await verifyCredentialJws(tampered, keys)).toEqual({ ok: false, reason: 'signature does not match' });
+    expect(await verifyCredentialJws(tampered, keys)).toEqual({ ok: false, reason: 'the signature does not match the content' });
 
     const stranger = await keySetFromJwks(await privateJwk('ES256'));
     const foreign = await signCredential(buildAchievementCredential(input), stranger.active);
-    expect(await verifyCredentialJws(foreign, keys)).toEqual({ ok: false, reason: 'signed by a key that is not ours' });
+    expect(await verifyCredentialJws(foreign, keys)).toEqual({ ok: false, reason: expect.stringContaining('is not one of our published keys') });
 
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: keys.active.kid })).toString('base64url')}.${payload}.`;
-    expect(await verifyCredentialJws(none, keys)).toEqual({ ok: false, reason: 'algorithm none is not accepted' });
+    expect(await verifyCredentialJws(none, keys)).toEqual({ ok: false, reason: expect.stringContaining('algorithm none is not accepted') });
 
     const hs = await new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'HS256', kid: keys.active.kid }).sign(new TextEncoder().encode('k'));
     expect((await verifyCredentialJws(hs, keys)).ok).toBe(false);
-    expect(await verifyCredentialJws('not a token', keys)).toEqual({ ok: false, reason: 'not a compact JWS' });
+    expect(await verifyCredentialJws('not a token', keys)).toEqual({ ok: false, reason: 'not a compact JWS (three base64url parts)' });
   });
 
   it('keeps verifying credentials of a rotated-out key, and publishes only public parts', async () => {

@@ -1,14 +1,21 @@
 import { SignJWT } from 'jose';
 import type { AchievementCredential } from './achievement-credential';
 import type { SigningKey } from './signing-keys';
+import { keyUrl } from './verify-credential';
+
+/** `ob-vc-jwt`: Open Badges 3.0 VC-JWT (typ JWT); `vc-jose-cose`: W3C VC-JOSE-COSE (typ vc+jwt). */
+export type CredentialFormat = 'ob-vc-jwt' | 'vc-jose-cose';
 
 /**
  * Secures the credential as a compact JWS (VC-JWT as Open Badges 3.0 describes it): the
  * credential is the payload, and iss/jti/nbf/sub repeat its issuer, id, validFrom and subject.
  */
-export async function signCredential(credential: AchievementCredential, key: SigningKey): Promise<string> {
+export async function signCredential(credential: AchievementCredential, key: SigningKey, options: { format?: CredentialFormat } = {}): Promise<string> {
+  // The kid is the key's URL on the issuer's origin, where the bare public JWK is served.
+  const origin = credential.issuer.id.replace(/\/issuer$/, '');
+  const typ = options.format === 'vc-jose-cose' ? 'vc+jwt' : 'JWT';
   return new SignJWT({ ...credential })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: key.alg, kid: keyUrl(origin, key.kid), typ })
     .setIssuer(credential.issuer.id)
     .setJti(credential.id)
     .setSubject(credential.credentialSubject.id)

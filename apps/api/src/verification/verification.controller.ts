@@ -1,24 +1,66 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { AppConfig } from '../../../shared/config';
+import { MALFORMED_STEPS, MAX_TOKEN_LENGTH } from '../../../shared/credentials/verify-credential';
 import { certificateIdParam } from '../certificates/certificates.schemas';
+import { ValidationError } from '../common/errors';
+import { CONFIG } from '../common/tokens';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { VerificationService } from './verification.service';
+import { renderVerificationPage } from './verification-page';
+import { VerificationService, type VerificationResult } from './verification.service';
+
+const presentedSchema = z.object({ credential: z.string().min(1, 'paste the compact JWS') }).strict();
+
+/** valid → 200; revoked → 410; a well-formed token that fails a check → 422; not a token → 400. */
+function statusFor(result: VerificationResult): number {
+  if (result.verdict === 'valid') return 200;
+  if (result.verdict === 'revoked') return 410;
+  if (result.verdict === 'not_found') return 404;
+  return result.failed && MALFORMED_STEPS.has(result.failed) ? 400 : 422;
+}
 
 @ApiTags('verification')
 @Controller('verify')
 export class VerificationController {
-  constructor(private readonly verification: VerificationService) {}
+  constructor(
+    private readonly verification: VerificationService,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  /** Public: the link printed in the certificate's QR code. */
+  /** Public: the link in the certificate's QR code. HTML for people, JSON when asked for. */
   @Get(':certificateId')
   async verify(
     @Param('certificateId', new ZodValidationPipe(certificateIdParam, 'path.certificateId')) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: Request,
+    @Res() res: Response,
   ) {
     const result = await this.verification.verifyCertificate(id);
     res.status(result.verdict === 'not_found' ? 404 : 200);
     res.setHeader('Cache-Control', 'no-store');
-    return result;
+    res.setHeader('Vary', 'Accept');
+    if (req.accepts(['html', 'json']) === 'html') {
+      res.type('html').send(renderVerificationPage(result, this.config.signing.issuerName));
+    } else {
+      res.json(result);
+    }
+  }
+
+  /** Anyone may present a credential (JSON `{ credential }`, or the bare JWS as text): every check is listed. */
+  @Post()
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', properties: { credential: { type: 'string', description: 'compact JWS' } } } })
+  async verifyPresented(@Body() body: unknown, @Res() res: Response) {
+    let token: string;
+    if (typeof body === 'string') token = body;
+    else token = new ZodValidationPipe(presentedSchema).transform(body).credential;
+    if (token.length > MAX_TOKEN_LENGTH) {
+      res.status(413).json({ statusCode: 413, code: 'payload_too_large', message: `a credential is at most ${MAX_TOKEN_LENGTH} characters` });
+      return;
+    }
+    if (!token.trim()) throw new ValidationError([{ field: 'body', message: 'paste the compact JWS' }]);
+    const result = await this.verification.verifyToken(token);
+    res.status(statusFor(result)).setHeader('Cache-Control', 'no-store').json(result);
   }
 }

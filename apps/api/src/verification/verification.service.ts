@@ -1,22 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { credentialId } from '../../../shared/credentials/achievement-credential';
+import type { AppConfig } from '../../../shared/config';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
-import { verifyCredentialJws } from '../../../shared/credentials/verify-credential';
+import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
 import type { Database } from '../../../shared/database';
-import { DATABASE, KEY_SET } from '../common/tokens';
+import { CONFIG, DATABASE, KEY_SET } from '../common/tokens';
 
 export type Verdict = 'valid' | 'revoked' | 'invalid' | 'not_found';
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
 export interface VerificationResult {
   verdict: Verdict;
-  certificateId: string;
+  certificateId: string | null;
   checks: Check[];
+  /** The first check that failed, if any. */
+  failed?: string | null;
   learner?: { name: string };
   course?: { id: string; title: string };
   issuer?: { id: string; name: string };
@@ -24,16 +20,18 @@ export interface VerificationResult {
   revocation?: { revokedAt: string; reason: string };
 }
 
+const UUID_URN = /^urn:uuid:([0-9a-f-]{36})$/;
+
 @Injectable()
 export class VerificationService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(KEY_SET) private readonly keys: KeySet,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** What an employer learns from the public link: the verdict, who and what, and each check made. */
-  async verifyCertificate(id: string): Promise<VerificationResult> {
-    const c = await this.db.certificate.findUnique({
+  private loadRecord(id: string) {
+    return this.db.certificate.findUnique({
       where: { id },
       include: {
         course: { select: { id: true, title: true } },
@@ -41,52 +39,62 @@ export class VerificationService {
         invalidations: { where: { active: true }, orderBy: { createdAt: 'desc' }, take: 1 },
       },
     });
-    if (!c || c.status !== 'downloadable' || !c.jws) {
+  }
+
+  /**
+   * Every check on a token, ours or presented by anyone: structure, algorithm, our key, signature,
+   * claims, validity period, agreement with our record, and revocation.
+   */
+  async verifyToken(token: string): Promise<VerificationResult> {
+    let revocation: VerificationResult['revocation'];
+    let certificateId: string | null = null;
+    let row: Awaited<ReturnType<VerificationService['loadRecord']>> = null;
+    const result = await verifyCredentialToken(token, {
+      keys: this.keys,
+      publicUrl: this.config.http.publicUrl,
+      record: async (credential: VerifiedCredential) => {
+        const id = UUID_URN.exec(credential.id)?.[1];
+        if (!id) return { ok: false, detail: 'the credential id is not one of our certificate ids' };
+        certificateId = id;
+        row = await this.loadRecord(id);
+        if (!row || !row.jws) return null;
+        const agrees = row.learner.name === credential.credentialSubject.name && row.course.title === credential.credentialSubject.achievement.name;
+        return agrees
+          ? { ok: true, detail: 'the credential agrees with our record' }
+          : { ok: false, detail: 'the credential disagrees with our record (learner or course)' };
+      },
+      revocation: async () => {
+        const invalidation = row?.invalidations[0];
+        if (invalidation) {
+          revocation = { revokedAt: invalidation.createdAt.toISOString(), reason: invalidation.notes };
+          return { revoked: true, detail: `revoked on ${invalidation.createdAt.toISOString()}` };
+        }
+        if (row && row.status !== 'downloadable') {
+          revocation = { revokedAt: row.updatedAt.toISOString(), reason: 'The learner no longer meets the course requirements.' };
+          return { revoked: true, detail: `withdrawn on ${row.updatedAt.toISOString()}: the learner no longer meets the requirements` };
+        }
+        return { revoked: false, detail: 'not revoked' };
+      },
+    });
+    const c = result.credential;
+    const about =
+      c && result.failed !== 'record' && result.checks.some((check) => check.name === 'record' && check.ok)
+        ? {
+            learner: { name: c.credentialSubject.name },
+            course: { id: row!.courseId, title: c.credentialSubject.achievement.name },
+            issuer: { id: c.issuer.id, name: c.issuer.name },
+            issuedAt: c.validFrom,
+          }
+        : {};
+    return { verdict: result.verdict, certificateId, checks: result.checks, failed: result.failed, ...about, ...(revocation ? { revocation } : {}) };
+  }
+
+  /** What an employer learns from the public link: our stored credential, verified like any other. */
+  async verifyCertificate(id: string): Promise<VerificationResult> {
+    const row = await this.loadRecord(id);
+    if (!row || !row.jws) {
       return { verdict: 'not_found', certificateId: id, checks: [{ name: 'record', ok: false, detail: 'no certificate was issued with this id' }] };
     }
-    const checks: Check[] = [{ name: 'record', ok: true, detail: 'a certificate with this id was issued' }];
-    const signature = await verifyCredentialJws(c.jws, this.keys);
-    checks.push(
-      signature.ok
-        ? { name: 'signature', ok: true, detail: `signed by our key ${signature.kid}` }
-        : { name: 'signature', ok: false, detail: signature.reason },
-    );
-    if (!signature.ok) return { verdict: 'invalid', certificateId: id, checks };
-
-    const credential = signature.credential;
-    const matches =
-      credential.jti === credentialId(c.id) &&
-      credential.id === credentialId(c.id) &&
-      credential.credentialSubject?.name === c.learner.name &&
-      credential.credentialSubject?.achievement?.name === c.course.title;
-    checks.push({
-      name: 'record_agreement',
-      ok: matches,
-      detail: matches ? 'the signed credential agrees with our record' : 'the signed credential disagrees with our record',
-    });
-    const base = {
-      certificateId: id,
-      learner: { name: credential.credentialSubject.name },
-      course: { id: c.course.id, title: credential.credentialSubject.achievement.name },
-      issuer: { id: credential.issuer.id, name: credential.issuer.name },
-      issuedAt: credential.validFrom,
-    };
-    if (!matches) return { verdict: 'invalid', ...base, checks };
-
-    const invalidation = c.invalidations[0];
-    checks.push({
-      name: 'revocation',
-      ok: !invalidation,
-      detail: invalidation ? `revoked on ${invalidation.createdAt.toISOString()}` : 'not revoked',
-    });
-    if (invalidation) {
-      return {
-        verdict: 'revoked',
-        ...base,
-        revocation: { revokedAt: invalidation.createdAt.toISOString(), reason: invalidation.notes },
-        checks,
-      };
-    }
-    return { verdict: 'valid', ...base, checks };
+    return this.verifyToken(row.jws);
   }
 }

@@ -1,0 +1,55 @@
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { AppConfig } from '../../../shared/config';
+import { issuerId } from '../../../shared/credentials/achievement-credential';
+import { publicJwks, type KeySet } from '../../../shared/credentials/signing-keys';
+import { keyUrl } from '../../../shared/credentials/verify-credential';
+import { NotFoundError } from '../common/errors';
+import { CONFIG, KEY_SET } from '../common/tokens';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+
+const CACHE = 'public, max-age=300';
+
+/** Our public keys and issuer profile: what any verifier needs, without trusting our database. */
+@ApiTags('keys')
+@Controller()
+export class KeysController {
+  constructor(
+    @Inject(KEY_SET) private readonly keys: KeySet,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private withUrls() {
+    return publicJwks(this.keys).keys.map((jwk) => ({ ...jwk, kid: keyUrl(this.config.http.publicUrl, jwk.kid!) }));
+  }
+
+  @Get('.well-known/jwks.json')
+  jwks(@Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', CACHE);
+    return { keys: this.withUrls() };
+  }
+
+  /** The kid of every credential: the bare public JWK. */
+  @Get('keys/:thumbprint')
+  key(@Param('thumbprint', new ZodValidationPipe(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a key thumbprint'), 'path.thumbprint')) thumbprint: string, @Res({ passthrough: true }) res: Response) {
+    const key = this.withUrls().find((k) => k.kid === keyUrl(this.config.http.publicUrl, thumbprint));
+    if (!key) throw new NotFoundError('key', thumbprint);
+    res.setHeader('Cache-Control', CACHE);
+    return key;
+  }
+
+  /** The issuer Profile, served at its id. */
+  @Get('issuer')
+  issuer(@Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', CACHE);
+    return {
+      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      id: issuerId(this.config.http.publicUrl),
+      type: ['Profile'],
+      name: this.config.signing.issuerName,
+      url: this.config.http.publicUrl,
+    };
+  }
+}
