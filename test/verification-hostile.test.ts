@@ -161,3 +161,42 @@ describe('POST /verify refuses hostile credentials, each with a precise 4xx', ()
     expect(json.body.verdict).toBe('valid');
   });
 });
+
+describe('revocation by Bitstring Status List', () => {
+  // Signed lists are normally reused for 30 s; here every request signs a fresh one.
+  const ctx = useService({ STATUS_LIST_TTL: '0' });
+
+  it('sets the bit on invalidation and clears it on reinstatement, in a signed list of 131,072 entries', async () => {
+    const { decodeStatusList, bitAt, STATUS_LIST_SIZE } = await import('../apps/shared/credentials/status-list');
+    const { verifyCredentialToken } = await import('../apps/shared/credentials/verify-credential');
+    const courseId = uniqueCourseId('Status');
+    await ctx.api.post('/courses', { id: courseId, title: 'Status', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5, certificateShowsGrade: true });
+    const learner = `s-${courseId.slice(-8)}`;
+    await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: learner, email: `${learner}@example.org`, name: 'Status Learner', mode: 'verified' }] });
+    await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: learner, grade: 0.875 }] });
+    const { certificateId } = (await ctx.api.post(`/courses/${courseId}/learners/${learner}/certificate`)).body;
+    const row = await ctx.service.db.certificate.findUniqueOrThrow({ where: { id: certificateId } });
+    const credential = JSON.parse(Buffer.from(row.jws!.split('.')[1], 'base64url').toString());
+    expect(credential.credentialStatus).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(row.statusIndex) });
+    expect(credential.credentialSubject.result[0].value).toBe('87.5');
+    expect(credential.credentialSubject.identifier[0]).toMatchObject({ identityType: 'emailAddress', hashed: true, identityHash: expect.stringMatching(/^sha256\$[0-9a-f]{64}$/) });
+    expect(JSON.stringify(credential)).not.toContain(`${learner}@example.org`);
+
+    const bit = async () => {
+      const response = await fetch(credential.credentialStatus.statusListCredential);
+      expect(response.headers.get('cache-control')).toContain('max-age');
+      const jws = await response.text();
+      const checked = await verifyCredentialToken(jws, { keys: ctx.service.keys, publicUrl: ctx.service.config.http.publicUrl });
+      expect(checked.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
+      const list = decodeStatusList((checked.credential as any).credentialSubject.encodedList);
+      expect(list.length * 8).toBe(STATUS_LIST_SIZE);
+      return bitAt(list, row.statusIndex!);
+    };
+    expect(await bit()).toBe(false);
+    await ctx.api.post(`/certificates/${certificateId}/invalidations`, { notes: 'Revoked for the test', invalidatedBy: 'prof' });
+    expect(await bit()).toBe(true);
+    expect((await ctx.api.post('/verify', { credential: row.jws })).body.checks.at(-1).detail).toContain('bit set');
+    await ctx.api.post(`/certificates/${certificateId}/reinstatement`, { reinstatedBy: 'prof' });
+    expect(await bit()).toBe(false);
+  });
+});

@@ -7,6 +7,7 @@ export interface CourseFacts {
   id: string;
   title: string;
   passingGrade: number;
+  showsGrade: boolean;
   honorEligible: boolean;
   idVerificationRequired: boolean;
   requiredLessons: number;
@@ -16,6 +17,7 @@ export interface CourseFacts {
 export interface LearnerStanding {
   learnerId: string;
   name: string;
+  email: string;
   mode: EnrollmentMode;
   grade: number | null;
   idVerified: boolean;
@@ -24,6 +26,8 @@ export interface LearnerStanding {
   certificateId: string | null;
   certificateStatus: string | null;
   hasCredential: boolean;
+  statusList: number | null;
+  statusIndex: number | null;
   invalidated: boolean;
 }
 
@@ -35,6 +39,7 @@ export async function loadCourseFacts(db: Database, courseId: string): Promise<C
     id: course.id,
     title: course.title,
     passingGrade: course.passingGrade.toNumber(),
+    showsGrade: course.certificateShowsGrade,
     honorEligible: course.honorEligible,
     idVerificationRequired: course.idVerificationRequired,
     requiredLessons,
@@ -58,13 +63,14 @@ export async function loadStandings(
                     JOIN lessons ls ON ls.course_id = lc.course_id AND ls.id = lc.lesson_id AND ls.required
                    WHERE lc.course_id = e.course_id AND lc.learner_id = e.learner_id)`;
   return db.$queryRaw<LearnerStanding[]>`
-    SELECT e.learner_id AS "learnerId", l.name, e.mode::text AS mode,
+    SELECT e.learner_id AS "learnerId", l.name, l.email, e.mode::text AS mode,
            COALESCE(e.final_grade, e.grade)::float8 AS grade,
            l.id_verified AS "idVerified",
            (x.learner_id IS NOT NULL) AS allowlisted,
            ${requiredDone} AS "requiredDone",
            c.id::text AS "certificateId", c.status::text AS "certificateStatus",
            (c.jws IS NOT NULL) AS "hasCredential",
+           c.status_list AS "statusList", c.status_index AS "statusIndex",
            (c.id IS NOT NULL AND EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active)) AS invalidated
       FROM enrollments e
       JOIN learners l ON l.id = e.learner_id

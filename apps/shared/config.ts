@@ -27,6 +27,7 @@ export const configSchema = z.object({
   SIGNING_KEY: z.string().optional(),
   SIGNING_KEY_FILE: z.string().default('.data/signing-key.json'),
   ISSUER_NAME: z.string().min(1).default('Course Certificates'),
+  STATUS_LIST_TTL: duration.default(30_000),
   GRADE_FINALIZATION_DELAY: duration.default(0),
   ISSUANCE_CHUNK_SIZE: integer(1, 100_000).default(1000),
   ISSUANCE_BATCH_SIZE: integer(1, 5_000).default(250),
@@ -43,7 +44,7 @@ export interface AppConfig {
   http: { host: string; port: number; publicUrl: string };
   database: { url: string; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
-  signing: { keyJwk?: string; keyFile: string; issuerName: string };
+  signing: { keyJwk?: string; keyFile: string; issuerName: string; statusListTtlMs: number };
   lifecycle: {
     gradeFinalizationDelayMs: number;
     issuance: { chunkSize: number; batchSize: number; maxInFlight: number; chunksPerRun: number; heartbeatTimeoutMs: number };
@@ -78,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: c.TEMPORAL_TASK_QUEUE,
       workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
     },
-    signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME },
+    signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME, statusListTtlMs: c.STATUS_LIST_TTL },
     lifecycle: {
       gradeFinalizationDelayMs: c.GRADE_FINALIZATION_DELAY,
       issuance: {

@@ -14,6 +14,8 @@ import { GenerationController } from './generation/generation.controller';
 import { GenerationService } from './generation/generation.service';
 import { HealthController } from './health/health.controller';
 import { KeysController } from './keys/keys.controller';
+import { StatusListsController } from './status-lists/status-lists.controller';
+import { StatusListsService } from './status-lists/status-lists.service';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { LearnersController } from './learners/learners.controller';
@@ -48,6 +50,7 @@ export class AppModule {
         LearnersController,
         ImportsController,
         KeysController,
+        StatusListsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -67,6 +70,7 @@ export class AppModule {
         ExceptionsService,
         LearnersService,
         ImportsService,
+        StatusListsService,
       ],
     };
   }

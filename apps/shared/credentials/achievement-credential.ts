@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { statusEntry, type StatusPosition } from './status-list';
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 export const OB_V3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
@@ -9,8 +10,12 @@ export interface CredentialInput {
   publicUrl: string;
   issuerName: string;
   course: { id: string; title: string; passingGrade: number };
-  learner: { id: string; name: string };
+  learner: { id: string; name: string; email?: string };
   issuedAt: Date;
+  /** The learner's final grade, 0..1, when the course shows it on certificates. */
+  grade?: number | null;
+  /** Bitstring Status List position (revocation). */
+  status?: StatusPosition;
 }
 
 export interface AchievementCredential {
@@ -24,15 +29,25 @@ export interface AchievementCredential {
     id: string;
     type: string[];
     name: string;
+    identifier?: Array<{ type: string; identityHash: string; identityType: string; hashed: boolean; salt: string }>;
     achievement: {
       id: string;
       type: string[];
       name: string;
       description: string;
       criteria: { narrative: string };
+      resultDescription?: Array<{ id: string; type: string[]; name: string; resultType: string }>;
     };
+    result?: Array<{ type: string[]; value: string; resultDescription: string }>;
   };
+  credentialStatus?: ReturnType<typeof statusEntry>;
   credentialSchema: Array<{ id: string; type: string }>;
+}
+
+/** The email only as a salted hash (OB 3.0 IdentityObject): provable by its owner, unreadable to others. */
+export function emailIdentity(email: string, salt = randomBytes(16).toString('hex')) {
+  const identityHash = `sha256$${createHash('sha256').update(email.trim().toLowerCase() + salt).digest('hex')}`;
+  return { type: 'IdentityObject', identityHash, identityType: 'emailAddress', hashed: true, salt };
 }
 
 export function issuerId(publicUrl: string): string {
@@ -52,7 +67,9 @@ export function credentialId(certificateId: string): string {
 /** An Open Badges 3.0 AchievementCredential in the VC 2.0 data model. */
 export function buildAchievementCredential(input: CredentialInput): AchievementCredential {
   const percent = Math.round(input.course.passingGrade * 10000) / 100;
-  return {
+  const achievementId = `${input.publicUrl}/courses/${encodeURIComponent(input.course.id)}/achievement`;
+  const showGrade = input.grade !== undefined && input.grade !== null;
+  const credential: AchievementCredential = {
     '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
     id: credentialId(input.certificateId),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
@@ -63,14 +80,21 @@ export function buildAchievementCredential(input: CredentialInput): AchievementC
       id: learnerSubjectId(input.publicUrl, input.learner.id),
       type: ['AchievementSubject'],
       name: input.learner.name,
+      ...(input.learner.email ? { identifier: [emailIdentity(input.learner.email)] } : {}),
       achievement: {
-        id: `${input.publicUrl}/courses/${encodeURIComponent(input.course.id)}/achievement`,
+        id: achievementId,
         type: ['Achievement'],
         name: input.course.title,
         description: `Completion of the course ${input.course.title}.`,
         criteria: { narrative: `Completed the course with a final grade of at least ${percent}%.` },
+        ...(showGrade ? { resultDescription: [{ id: `${achievementId}#final-grade`, type: ['ResultDescription'], name: 'Final grade', resultType: 'Percent' }] } : {}),
       },
+      ...(showGrade
+        ? { result: [{ type: ['Result'], value: `${Math.round(input.grade! * 10000) / 100}`, resultDescription: `${achievementId}#final-grade` }] }
+        : {}),
     },
+    ...(input.status ? { credentialStatus: statusEntry(input.publicUrl, input.status) } : {}),
     credentialSchema: [{ id: OB_V3_SCHEMA, type: '1EdTechJsonSchemaValidator2019' }],
   };
+  return credential;
 }

@@ -14,6 +14,7 @@ const courseSettings = {
   learnerGeneratedEnabled: z.boolean().optional(),
   honorEligible: z.boolean().optional(),
   idVerificationRequired: z.boolean().optional(),
+  certificateShowsGrade: z.boolean().optional(),
 };
 
 export const createCourseSchema = z

@@ -27,6 +27,7 @@ export function courseView(course: CourseRow) {
     learnerGeneratedEnabled: course.learnerGeneratedEnabled,
     honorEligible: course.honorEligible,
     idVerificationRequired: course.idVerificationRequired,
+    certificateShowsGrade: course.certificateShowsGrade,
     gradesFinalizedAt: course.gradesFinalizedAt?.toISOString() ?? null,
     certificatesGeneratedAt: course.certificatesGeneratedAt?.toISOString() ?? null,
     workflowId: courseWorkflowId(course.id),

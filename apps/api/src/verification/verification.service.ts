@@ -4,6 +4,7 @@ import type { KeySet } from '../../../shared/credentials/signing-keys';
 import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
 import type { Database } from '../../../shared/database';
 import { CONFIG, DATABASE, KEY_SET } from '../common/tokens';
+import { StatusListsService } from '../status-lists/status-lists.service';
 
 export type Verdict = 'valid' | 'revoked' | 'invalid' | 'not_found';
 
@@ -28,6 +29,7 @@ export class VerificationService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(KEY_SET) private readonly keys: KeySet,
     @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly statusLists: StatusListsService,
   ) {}
 
   private loadRecord(id: string) {
@@ -63,17 +65,22 @@ export class VerificationService {
           ? { ok: true, detail: 'the credential agrees with our record' }
           : { ok: false, detail: 'the credential disagrees with our record (learner or course)' };
       },
-      revocation: async () => {
+      revocation: async (credential) => {
+        const entry = credential.credentialStatus;
+        const list = entry ? Number(/\/status\/(\d+)$/.exec(entry.statusListCredential)?.[1]) : NaN;
+        const bit = Number.isInteger(list) ? await this.statusLists.isRevoked(list, Number(entry!.statusListIndex)) : null;
+        const where = entry ? `status list ${entry.statusListCredential}, index ${entry.statusListIndex}` : 'our records';
         const invalidation = row?.invalidations[0];
         if (invalidation) {
           revocation = { revokedAt: invalidation.createdAt.toISOString(), reason: invalidation.notes };
-          return { revoked: true, detail: `revoked on ${invalidation.createdAt.toISOString()}` };
+          return { revoked: true, detail: `revoked on ${invalidation.createdAt.toISOString()} (${where}: bit set)` };
         }
         if (row && row.status !== 'downloadable') {
           revocation = { revokedAt: row.updatedAt.toISOString(), reason: 'The learner no longer meets the course requirements.' };
-          return { revoked: true, detail: `withdrawn on ${row.updatedAt.toISOString()}: the learner no longer meets the requirements` };
+          return { revoked: true, detail: `withdrawn on ${row.updatedAt.toISOString()}: the learner no longer meets the requirements (${where}: bit set)` };
         }
-        return { revoked: false, detail: 'not revoked' };
+        if (bit) return { revoked: true, detail: `${where}: bit set` };
+        return { revoked: false, detail: entry ? `${where}: bit not set` : 'not revoked' };
       },
     });
     const c = result.credential;

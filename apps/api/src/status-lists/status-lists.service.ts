@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../../shared/config';
+import { signCredential } from '../../../shared/credentials/sign-credential';
+import type { KeySet } from '../../../shared/credentials/signing-keys';
+import { buildStatusListCredential, encodeStatusList } from '../../../shared/credentials/status-list';
+import type { Database } from '../../../shared/database';
+import { NotFoundError } from '../common/errors';
+import { CONFIG, DATABASE, KEY_SET } from '../common/tokens';
+
+/**
+ * Revocation as W3C Bitstring Status List credentials. The bits are derived from the records (a
+ * certificate is revoked while it has an active invalidation, or no longer stands), so
+ * invalidating sets the bit and reinstating clears it with no second copy to keep in step.
+ */
+@Injectable()
+export class StatusListsService {
+  private readonly cache = new Map<number, { jws: string; at: number }>();
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(KEY_SET) private readonly keys: KeySet,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** How long a signed list is reused; verifiers are told the same through Cache-Control. */
+  get ttlSeconds(): number {
+    return Math.floor(this.config.signing.statusListTtlMs / 1000);
+  }
+
+  async revokedIndexes(list: number): Promise<number[]> {
+    const rows = await this.db.$queryRaw<Array<{ index: number }>>`
+      SELECT c.status_index AS index FROM certificates c
+       WHERE c.status_list = ${list} AND c.jws IS NOT NULL
+         AND (c.status <> 'downloadable' OR EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active))`;
+    return rows.map((r) => r.index);
+  }
+
+  async isRevoked(list: number, index: number): Promise<boolean | null> {
+    const [row] = await this.db.$queryRaw<Array<{ revoked: boolean }>>`
+      SELECT (c.status <> 'downloadable' OR EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active)) AS revoked
+        FROM certificates c WHERE c.status_list = ${list} AND c.status_index = ${index} AND c.jws IS NOT NULL`;
+    return row ? row.revoked : null;
+  }
+
+  async statusListCredential(list: number): Promise<string> {
+    const cached = this.cache.get(list);
+    if (cached && Date.now() - cached.at < this.config.signing.statusListTtlMs) return cached.jws;
+    const [{ exists }] = await this.db.$queryRaw<Array<{ exists: boolean }>>`SELECT EXISTS (SELECT 1 FROM certificates WHERE status_list = ${list}) AS exists`;
+    if (!exists) throw new NotFoundError('status list', String(list));
+    const credential = buildStatusListCredential({
+      publicUrl: this.config.http.publicUrl,
+      issuerName: this.config.signing.issuerName,
+      list,
+      encodedList: encodeStatusList(await this.revokedIndexes(list)),
+      validFrom: new Date(),
+    });
+    const jws = await signCredential(credential as never, this.keys.active);
+    this.cache.set(list, { jws, at: Date.now() });
+    return jws;
+  }
+}
