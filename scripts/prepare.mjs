@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { ensureDependencies, ensurePrismaClient, buildTypeScript } = require('./lib/setup.cjs');
+const { ensureDependencies, ensurePrismaClient, buildTypeScript, ensureSystemTools } = require('./lib/setup.cjs');
 const { findTemporalCli } = require('./lib/temporal.cjs');
 
 export function prepare(mode = 'deps') {
@@ -17,6 +17,7 @@ export function prepare(mode = 'deps') {
     temporalCli = findTemporalCli();
     console.log(`setup: Temporal CLI from ${temporalCli.source}: ${temporalCli.path}`);
   }
+  if (mode === 'test') ensureSystemTools();
   if (mode === 'start') buildTypeScript();
   return { temporalCli };
 }

@@ -88,4 +88,22 @@ async function buildWorkflowBundle({ log = console.log } = {}) {
   return bundlePath;
 }
 
-module.exports = { ensureDependencies, ensurePrismaClient, buildTypeScript, buildWorkflowBundle };
+/**
+ * Debian tools the tests use: poppler-utils (pdftoppm rasterizes certificate PDFs so the test can
+ * read their QR code back). Installed with apt-get when missing and we may; otherwise the message
+ * says what to install.
+ */
+function ensureSystemTools({ log = console.log } = {}) {
+  const { spawnSync } = require('node:child_process');
+  const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  if (has('pdftoppm')) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (root && has('apt-get')) {
+    log('setup: installing poppler-utils (pdftoppm) with apt-get');
+    const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'poppler-utils'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+    if (install() || (spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' }).status === 0 && install())) return;
+  }
+  throw new Error('pdftoppm is missing: install poppler-utils (Debian/Ubuntu: apt-get install poppler-utils; macOS: brew install poppler)');
+}
+
+module.exports = { ensureSystemTools, ensureDependencies, ensurePrismaClient, buildTypeScript, buildWorkflowBundle };

@@ -5,6 +5,7 @@ import { loadKeySet } from '../../shared/credentials/signing-keys';
 import { createDatabase, type Database } from '../../shared/database';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
+import { DocumentsService } from './certificates/documents.service';
 import { CONFIG, DATABASE, KEY_SET, TEMPORAL_CLIENT } from './common/tokens';
 import { CoursesController } from './courses/courses.controller';
 import { CoursesService } from './courses/courses.service';
@@ -71,6 +72,7 @@ export class AppModule {
         LearnersService,
         ImportsService,
         StatusListsService,
+        DocumentsService,
       ],
     };
   }

@@ -7,6 +7,8 @@ import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 
 export const MAX_JSON_BODY = '2mb';
+/** Uploaded certificate PDFs and badge PNGs for verification. */
+export const MAX_DOCUMENT_BODY = '5mb';
 
 /** Builds the HTTP application; main.ts and the integration tests share it. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -16,6 +18,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useBodyParser('json', { limit: MAX_JSON_BODY });
   app.useBodyParser('text', { type: ['text/csv', 'text/plain', 'application/jwt'], limit: MAX_JSON_BODY });
+  app.useBodyParser('raw', { type: ['application/pdf', 'image/png'], limit: MAX_DOCUMENT_BODY });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
   app.disable('x-powered-by');

@@ -88,6 +88,17 @@ export async function loadKeySet(source: { keyJwk?: string; keyFile: string }): 
   return keySetFromJwks(document);
 }
 
+/** Verification only, from published public keys (a JWKS): what an offline verifier holds. */
+export async function publicKeySet(jwks: { keys?: JWK[] }): Promise<Pick<KeySet, 'byKid'>> {
+  if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new SigningKeyError('the key set holds no keys');
+  const byKid = new Map<string, VerificationKey>();
+  for (const jwk of jwks.keys) {
+    const key = await toVerificationKey(jwk);
+    byKid.set(key.kid, key);
+  }
+  return { byKid };
+}
+
 export function publicJwks(keys: KeySet): { keys: JWK[] } {
   return { keys: [...keys.byKid.values()].map((key) => key.publicJwk) };
 }

@@ -31,7 +31,7 @@ export interface TokenVerification {
 }
 
 export interface VerifyContext {
-  keys: KeySet;
+  keys: Pick<KeySet, 'byKid'>;
   publicUrl: string;
   now?: Date;
   /** Our record of the certificate; null when there is none. */
@@ -45,7 +45,7 @@ export function keyUrl(publicUrl: string, thumbprint: string): string {
 }
 
 /** Our key for a kid: the key URL on our origin, or the bare thumbprint. Never a key the token carries. */
-export function findKey(keys: KeySet, publicUrl: string, kid: unknown): VerificationKey | undefined {
+export function findKey(keys: Pick<KeySet, 'byKid'>, publicUrl: string, kid: unknown): VerificationKey | undefined {
   if (typeof kid !== 'string') return undefined;
   const prefix = `${publicUrl}/keys/`;
   const thumbprint = kid.startsWith(prefix) ? kid.slice(prefix.length) : kid;
@@ -184,7 +184,7 @@ export async function verifyCredentialToken(token: string, ctx: VerifyContext): 
 export type SignatureCheck = { ok: true; kid: string; credential: VerifiedCredential } | { ok: false; reason: string };
 
 /** Signature and structure only (no record, no revocation): what an offline verifier can say. */
-export async function verifyCredentialJws(jws: string, keys: KeySet, publicUrl?: string): Promise<SignatureCheck> {
+export async function verifyCredentialJws(jws: string, keys: Pick<KeySet, 'byKid'>, publicUrl?: string): Promise<SignatureCheck> {
   const origin = publicUrl ?? originOf(jws) ?? '';
   const result = await verifyCredentialToken(jws, { keys, publicUrl: origin });
   if (result.verdict === 'valid' && result.credential) {
@@ -194,7 +194,7 @@ export async function verifyCredentialJws(jws: string, keys: KeySet, publicUrl?:
 }
 
 /** The issuer origin a token claims, used only to read its own key URL; keys still come from our set. */
-function originOf(jws: string): string | null {
+export function originOf(jws: string): string | null {
   try {
     const payload = decodeJson(jws.split('.')[1] ?? '') as { issuer?: { id?: string } };
     const id = payload?.issuer?.id;

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiZodBody } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
@@ -10,13 +11,38 @@ import {
   type ReinstateCertificateDto,
 } from './certificates.schemas';
 import { CertificatesService } from './certificates.service';
+import { DocumentsService } from './documents.service';
 
 const certificateId = new ZodValidationPipe(certificateIdParam, 'path.certificateId');
 
 @ApiTags('certificates')
 @Controller('certificates')
 export class CertificatesController {
-  constructor(private readonly certificates: CertificatesService) {}
+  constructor(
+    private readonly certificates: CertificatesService,
+    private readonly documents: DocumentsService,
+  ) {}
+
+  @Get(':certificateId/credential.jwt')
+  async credential(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
+    res.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="certificate-${id}.jwt"`).send(await this.documents.credentialJwt(id));
+  }
+
+  @Get(':certificateId/certificate.pdf')
+  async pdf(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
+    res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="certificate-${id}.pdf"`).send(await this.documents.pdf(id));
+  }
+
+  @Get(':certificateId/badge.png')
+  async badge(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
+    res.type('image/png').setHeader('Content-Disposition', `inline; filename="badge-${id}.png"`).send(await this.documents.badge(id));
+  }
+
+  /** The stable public link and an "Add to LinkedIn profile" link. */
+  @Get(':certificateId/share')
+  share(@Param('certificateId', certificateId) id: string) {
+    return this.documents.share(id);
+  }
 
   @Get(':certificateId')
   get(@Param('certificateId', certificateId) id: string) {

@@ -29,6 +29,8 @@ function statusOf(error: DomainError): number {
       return 409;
     case 'validation_failed':
       return 400;
+    case 'gone':
+      return 410;
     default:
       return 422;
   }

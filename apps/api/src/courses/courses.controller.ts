@@ -20,6 +20,7 @@ import {
   type LessonsDto,
   type UpdateCourseDto,
 } from './courses.schemas';
+import { DocumentsService } from '../certificates/documents.service';
 import { CoursesService } from './courses.service';
 
 const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
@@ -27,7 +28,10 @@ const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
 @ApiTags('courses')
 @Controller('courses')
 export class CoursesController {
-  constructor(private readonly courses: CoursesService) {}
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly documents: DocumentsService,
+  ) {}
 
   @Post()
   @ApiZodBody(createCourseSchema, 'Creates the course and starts its lifecycle workflow; repeating the same request is harmless.')
@@ -85,6 +89,11 @@ export class CoursesController {
   @Get(':courseId/certificate-preview')
   preview(@Param('courseId', courseId) id: string) {
     return this.courses.previewCertificate(id);
+  }
+
+  @Get(':courseId/certificate-preview.pdf')
+  async previewPdf(@Param('courseId', courseId) id: string, @Res() res: Response) {
+    res.type('application/pdf').send(await this.documents.specimenPdf(id));
   }
 
   @Get(':courseId/certificates')

@@ -15,6 +15,16 @@ const courseSettings = {
   honorEligible: z.boolean().optional(),
   idVerificationRequired: z.boolean().optional(),
   certificateShowsGrade: z.boolean().optional(),
+  certificateTemplate: z
+    .object({
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1d4e89').optional(),
+      heading: z.string().trim().min(1).max(80).optional(),
+      body: z.string().trim().min(1).max(160).optional(),
+      signatories: z.array(z.object({ name: z.string().trim().min(1).max(80), title: z.string().trim().max(80) }).strict()).max(3).optional(),
+    })
+    .strict()
+    .nullable()
+    .optional(),
 };
 
 export const createCourseSchema = z

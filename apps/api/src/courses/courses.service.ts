@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Prisma } from '../../../../prisma/generated/client';
 import type { AppConfig } from '../../../shared/config';
 import { buildAchievementCredential } from '../../../shared/credentials/achievement-credential';
 import type { Database } from '../../../shared/database';
@@ -28,6 +29,7 @@ export function courseView(course: CourseRow) {
     honorEligible: course.honorEligible,
     idVerificationRequired: course.idVerificationRequired,
     certificateShowsGrade: course.certificateShowsGrade,
+    certificateTemplate: course.certificateTemplate,
     gradesFinalizedAt: course.gradesFinalizedAt?.toISOString() ?? null,
     certificatesGeneratedAt: course.certificatesGeneratedAt?.toISOString() ?? null,
     workflowId: courseWorkflowId(course.id),
@@ -61,7 +63,7 @@ export class CoursesService {
       if (!same) throw new ConflictError(`course ${dto.id} already exists with different settings`);
     } else {
       const { id, startAt: _startAt, ...settings } = dto;
-      course = await this.db.course.upsert({ where: { id }, create: { id, startAt, ...settings }, update: {} });
+      course = await this.db.course.upsert({ where: { id }, create: { id, startAt, ...withJsonNulls(settings) }, update: {} });
     }
     if (course!.certificatesActive) await this.startLifecycle(dto.id);
     return { created: !existing, course: courseView(course!) };
@@ -123,7 +125,7 @@ export class CoursesService {
         'certificates were already generated: a new passing grade is retroactive and re-evaluates every learner; send confirmRetroactive: true to go ahead',
       );
     }
-    const updated = await this.db.course.update({ where: { id: courseId }, data: changes });
+    const updated = await this.db.course.update({ where: { id: courseId }, data: withJsonNulls(changes) });
     if (changes.endAt) await this.temporal.workflow.getHandle(courseWorkflowId(courseId)).signal(scheduleChangedSignal);
     let reevaluation = null;
     if (gradeChanged && course.certificatesGeneratedAt) {
@@ -307,6 +309,11 @@ export class CoursesService {
     const found = await this.db.course.findUnique({ where: { id: courseId }, select: { id: true } });
     if (!found) throw new NotFoundError('course', courseId);
   }
+}
+
+/** Prisma writes SQL NULL into a JSON column only when told so explicitly. */
+function withJsonNulls<T extends { certificateTemplate?: object | null }>(data: T) {
+  return { ...data, certificateTemplate: data.certificateTemplate === null ? Prisma.DbNull : data.certificateTemplate };
 }
 
 function findDuplicates(values: string[]): number[] {

@@ -8,6 +8,7 @@ import { certificateIdParam } from '../certificates/certificates.schemas';
 import { ValidationError } from '../common/errors';
 import { CONFIG } from '../common/tokens';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { extractCredential } from '../../../shared/documents/extract-credential';
 import { renderVerificationPage } from './verification-page';
 import { VerificationService, type VerificationResult } from './verification.service';
 
@@ -47,13 +48,20 @@ export class VerificationController {
     }
   }
 
-  /** Anyone may present a credential (JSON `{ credential }`, or the bare JWS as text): every check is listed. */
+  /**
+   * Anyone may present a credential: JSON `{ credential }`, the bare JWS (text/plain,
+   * application/jwt), or the certificate PDF / baked badge PNG itself. Every check is listed.
+   */
   @Post()
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', properties: { credential: { type: 'string', description: 'compact JWS' } } } })
   async verifyPresented(@Body() body: unknown, @Res() res: Response) {
     let token: string;
-    if (typeof body === 'string') token = body;
+    if (Buffer.isBuffer(body)) {
+      const extracted = extractCredential(body);
+      if (!extracted) throw new ValidationError([{ field: 'body', message: 'no credential found in the document (expected a certificate PDF or a baked badge PNG)' }]);
+      token = extracted;
+    } else if (typeof body === 'string') token = body;
     else token = new ZodValidationPipe(presentedSchema).transform(body).credential;
     if (token.length > MAX_TOKEN_LENGTH) {
       res.status(413).json({ statusCode: 413, code: 'payload_too_large', message: `a credential is at most ${MAX_TOKEN_LENGTH} characters` });

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../../shared/config';
+import { buildAchievementCredential, type AchievementCredential } from '../../../shared/credentials/achievement-credential';
+import type { Database } from '../../../shared/database';
+import { renderBadge } from '../../../shared/documents/baked-badge';
+import { renderCertificatePdf, type CertificateTemplate } from '../../../shared/documents/certificate-pdf';
+import { DomainError, NotFoundError } from '../common/errors';
+import { CONFIG, DATABASE } from '../common/tokens';
+
+export class GoneError extends DomainError {
+  constructor(message: string) {
+    super('gone', message);
+  }
+}
+
+const CACHE_ENTRIES = 500;
+
+/** The certificate as documents: the signed credential, its PDF and its baked badge. */
+@Injectable()
+export class DocumentsService {
+  // Rendered documents by certificate and credential: a re-signed credential renders anew.
+  private readonly cache = new Map<string, Buffer>();
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private async issued(id: string) {
+    const row = await this.db.certificate.findUnique({
+      where: { id },
+      include: { course: { select: { title: true, certificateTemplate: true } }, invalidations: { where: { active: true }, take: 1 } },
+    });
+    if (!row || !row.jws) throw new NotFoundError('issued certificate', id);
+    if (row.invalidations.length || row.status !== 'downloadable') throw new GoneError(`certificate ${id} has been revoked and is no longer available`);
+    const credential = JSON.parse(Buffer.from(row.jws.split('.')[1], 'base64url').toString('utf8')) as AchievementCredential;
+    return { row, jws: row.jws, credential, verifyUrl: `${this.config.http.publicUrl}/verify/${id}` };
+  }
+
+  private cached(key: string, render: () => Promise<Buffer>): Promise<Buffer> {
+    const hit = this.cache.get(key);
+    if (hit) return Promise.resolve(hit);
+    return render().then((doc) => {
+      if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, doc);
+      return doc;
+    });
+  }
+
+  async credentialJwt(id: string): Promise<string> {
+    return (await this.issued(id)).jws;
+  }
+
+  /** Drawn from the signed credential itself, never from the database fields, so they cannot disagree. */
+  async pdf(id: string): Promise<Buffer> {
+    const { jws, credential, verifyUrl, row } = await this.issued(id);
+    const template = (row.course.certificateTemplate ?? {}) as Partial<CertificateTemplate>;
+    const key = `pdf:${id}:${createHash('sha256').update(jws).update(JSON.stringify(template)).digest('base64url')}`;
+    return this.cached(key, () => renderCertificatePdf({ credential, jws, verifyUrl, template }));
+  }
+
+  async badge(id: string): Promise<Buffer> {
+    const { jws, verifyUrl } = await this.issued(id);
+    return this.cached(`png:${id}:${createHash('sha256').update(jws).digest('base64url')}`, () => renderBadge(verifyUrl, jws));
+  }
+
+  async share(id: string) {
+    const { credential, verifyUrl } = await this.issued(id);
+    const issued = new Date(credential.validFrom);
+    const linkedIn = new URL('https://www.linkedin.com/profile/add');
+    linkedIn.search = new URLSearchParams({
+      startTask: 'CERTIFICATION_NAME',
+      name: credential.credentialSubject.achievement.name,
+      organizationName: credential.issuer.name,
+      issueYear: String(issued.getUTCFullYear()),
+      issueMonth: String(issued.getUTCMonth() + 1),
+      certUrl: verifyUrl,
+      certId: id,
+    }).toString();
+    const base = `${this.config.http.publicUrl}/certificates/${id}`;
+    return {
+      verifyUrl,
+      linkedInUrl: linkedIn.toString(),
+      pdfUrl: `${base}/certificate.pdf`,
+      badgeUrl: `${base}/badge.png`,
+      credentialUrl: `${base}/credential.jwt`,
+    };
+  }
+
+  /** For the course team: what the certificate will look like, watermarked and never verifiable. */
+  async specimenPdf(courseId: string): Promise<Buffer> {
+    const course = await this.db.course.findUnique({ where: { id: courseId } });
+    if (!course) throw new NotFoundError('course', courseId);
+    const credential = buildAchievementCredential({
+      certificateId: '00000000-0000-4000-8000-000000000000',
+      publicUrl: this.config.http.publicUrl,
+      issuerName: this.config.signing.issuerName,
+      course: { id: course.id, title: course.title, passingGrade: course.passingGrade.toNumber() },
+      learner: { id: 'specimen', name: 'Specimen Learner' },
+      issuedAt: new Date(),
+      grade: course.certificateShowsGrade ? 0.9 : undefined,
+    });
+    return renderCertificatePdf({ credential, jws: null, verifyUrl: null, specimen: true, template: (course.certificateTemplate ?? {}) as Partial<CertificateTemplate> });
+  }
+}

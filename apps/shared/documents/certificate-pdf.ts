@@ -1,0 +1,141 @@
+import { inflateSync } from 'node:zlib';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { AchievementCredential } from '../credentials/achievement-credential';
+
+export interface CertificateTemplate {
+  /** Main colour of the border and headings, #rrggbb. */
+  color: string;
+  heading: string;
+  /** The line between the learner's name and the course title. */
+  body: string;
+  signatories: Array<{ name: string; title: string }>;
+}
+
+export const DEFAULT_TEMPLATE: CertificateTemplate = {
+  color: '#1d4e89',
+  heading: 'Certificate of Completion',
+  body: 'has successfully completed the course',
+  signatories: [],
+};
+
+export interface PdfInput {
+  credential: AchievementCredential;
+  /** The compact JWS, attached to the PDF so the document alone can be verified offline. */
+  jws: string | null;
+  verifyUrl: string | null;
+  template?: Partial<CertificateTemplate>;
+  /** Instructor preview: watermarked, no QR code, no credential. */
+  specimen?: boolean;
+}
+
+export const ATTACHMENT_NAME = 'credential.jwt';
+
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const cell = size / n;
+  // Runs of dark modules per row become single rectangles: vectors, crisp at any print size.
+  for (let row = 0; row < n; row++) {
+    let col = 0;
+    while (col < n) {
+      if (!qr.modules.data[row * n + col]) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < n && qr.modules.data[row * n + col]) col++;
+      doc.rect(x + start * cell, y + row * cell, (col - start) * cell, cell);
+    }
+  }
+  doc.fill('#000000');
+}
+
+const date = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A4 landscape, rendered from the signed credential so it can never disagree with it. */
+export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
+  const t = { ...DEFAULT_TEMPLATE, ...input.template };
+  const c = input.credential;
+  const subject = c.credentialSubject;
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 0,
+    info: {
+      Title: `${t.heading}: ${subject.achievement.name}`,
+      Author: c.issuer.name,
+      Subject: input.specimen ? 'SPECIMEN — not a certificate' : `Certificate ${c.id}`,
+      CreationDate: new Date(c.validFrom),
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const W = doc.page.width;
+  const H = doc.page.height;
+
+  doc.lineWidth(6).strokeColor(t.color).rect(24, 24, W - 48, H - 48).stroke();
+  doc.lineWidth(1).rect(36, 36, W - 72, H - 72).stroke();
+  doc.fillColor(t.color).font('Helvetica-Bold').fontSize(14).text(c.issuer.name.toUpperCase(), 0, 64, { align: 'center', characterSpacing: 2 });
+  doc.font('Helvetica-Bold').fontSize(34).text(t.heading, 0, 100, { align: 'center' });
+  doc.fillColor('#333333').font('Helvetica').fontSize(14).text('This certifies that', 0, 170, { align: 'center' });
+  doc.fillColor('#111111').font('Helvetica-Bold').fontSize(30).text(subject.name, 60, 195, { align: 'center', width: W - 120 });
+  doc.fillColor('#333333').font('Helvetica').fontSize(14).text(t.body, 0, 245, { align: 'center' });
+  doc.fillColor(t.color).font('Helvetica-Bold').fontSize(22).text(subject.achievement.name, 80, 270, { align: 'center', width: W - 160 });
+  const grade = subject.result?.[0]?.value;
+  const facts = [`Issued on ${date(c.validFrom)}`, grade ? `Final grade ${grade}%` : null].filter(Boolean).join('   ·   ');
+  doc.fillColor('#333333').font('Helvetica').fontSize(12).text(facts, 0, 330, { align: 'center' });
+
+  t.signatories.slice(0, 3).forEach((s, i) => {
+    const x = 90 + i * 190;
+    doc.moveTo(x, 470).lineTo(x + 160, 470).lineWidth(0.8).strokeColor('#555555').stroke();
+    doc.fillColor('#111111').font('Helvetica-Bold').fontSize(11).text(s.name, x, 476, { width: 160, align: 'center' });
+    doc.fillColor('#555555').font('Helvetica').fontSize(9).text(s.title, x, 490, { width: 160, align: 'center' });
+  });
+
+  if (input.specimen) {
+    doc.save().rotate(-24, { origin: [W / 2, H / 2] });
+    doc.fillColor('#c81e1e').opacity(0.18).font('Helvetica-Bold').fontSize(120).text('SPECIMEN', 0, H / 2 - 60, { align: 'center', width: W });
+    doc.restore().opacity(1);
+    doc.fillColor('#c81e1e').font('Helvetica-Bold').fontSize(11).text('SPECIMEN — not a certificate, cannot be verified', 0, H - 70, { align: 'center' });
+  } else if (input.verifyUrl) {
+    const size = 104;
+    drawQr(doc, input.verifyUrl, W - 60 - size, H - 72 - size - 26, size);
+    doc.fillColor('#333333').font('Helvetica').fontSize(8).text('Scan to verify', W - 60 - size, H - 72 - 18, { width: size, align: 'center' });
+    doc.font('Helvetica').fontSize(8).fillColor('#555555').text(`Verify at ${input.verifyUrl}`, 60, H - 82, { width: W - 260 });
+    doc.text(`Certificate ${c.id.replace('urn:uuid:', '')}`, 60, H - 70, { width: W - 260 });
+  }
+  if (input.jws && !input.specimen) {
+    doc.file(Buffer.from(input.jws, 'utf8'), {
+      name: ATTACHMENT_NAME,
+      type: 'application/vc+jwt',
+      description: 'The signed Open Badges 3.0 credential (compact JWS) this certificate shows',
+    });
+  }
+  doc.end();
+  return done;
+}
+
+/** The credential attached to a certificate PDF, or null. */
+export function extractFromPdf(pdf: Buffer): string | null {
+  const text = pdf.toString('latin1');
+  const marker = /\/Type\s*\/EmbeddedFile\b/g;
+  let match: RegExpExecArray | null;
+  while ((match = marker.exec(text))) {
+    const dictStart = text.lastIndexOf('<<', match.index);
+    const streamAt = text.indexOf('stream', match.index);
+    if (dictStart < 0 || streamAt < 0) continue;
+    const dict = text.slice(dictStart, streamAt);
+    const length = Number(/\/Length\s+(\d+)/.exec(dict)?.[1]);
+    const dataStart = streamAt + 'stream'.length + (text[streamAt + 6] === '\r' ? 2 : 1);
+    const raw = pdf.subarray(dataStart, dataStart + length);
+    const data = /\/Filter\s*\/FlateDecode/.test(dict) ? inflateSync(raw) : raw;
+    const content = data.toString('utf8').trim();
+    if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(content)) return content;
+  }
+  return null;
+}
