@@ -41,7 +41,12 @@ function canConnect(host, port, timeoutMs = 500) {
   });
 }
 
-async function waitForPort(host, port, { timeoutMs = 30000, child, name = `${host}:${port}` } = {}) {
+/**
+ * @param {string} host
+ * @param {number} port
+ * @param {{ timeoutMs?: number, child?: import('node:child_process').ChildProcess, name?: string }} [options]
+ */
+async function waitForPort(host, port, { timeoutMs = 30000, child = undefined, name = `${host}:${port}` } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready`);

@@ -1,0 +1,123 @@
+/**
+ * npm run bench:verify
+ *
+ * Starts the API (its own process) on a fresh database with issued certificates, then loads, in
+ * the same run and with the same load generator:
+ *   POST /verify   every check: structure, key, signature, claims, record, status list;
+ *   GET /issuer    a trivial route of the same server (the baseline);
+ * and measures PDF renders per second, cold (in process) and cached (over HTTP).
+ * The last line is one JSON object. Compare `ratio`, not absolute numbers: the machines are noisy.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { loadCourseFacts, loadStandings } from '../activities/issuance/learner-standing';
+import { writeCertificates } from '../activities/issuance/write-certificates';
+import type { AchievementCredential } from '../apps/shared/credentials/achievement-credential';
+import { loadKeySet } from '../apps/shared/credentials/signing-keys';
+import { createDatabase } from '../apps/shared/database';
+import { renderCertificatePdf } from '../apps/shared/documents/certificate-pdf';
+import { dropDatabase, ensureDatabase, isReachable, LOCAL_SERVER, migrateDeploy } from '../scripts/lib/database.cjs';
+import { freePort, stopChild, waitForPort } from '../scripts/lib/processes.cjs';
+import { ensureDevelopmentKey } from '../scripts/lib/signing-key.cjs';
+
+const root = path.resolve(__dirname, '..', '..');
+const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function load(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
+  const seconds = Number(values.seconds);
+  const connections = Number(values.connections);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-verify-'));
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const server = process.env.POSTGRES_SERVER_URL ?? LOCAL_SERVER;
+    if (!(await isReachable(server))) throw new Error(`the benchmark needs a PostgreSQL server (${server})`);
+    const dbName = `certificates_bench_${Date.now().toString(36)}`;
+    const url = await ensureDatabase(server, dbName);
+    cleanups.push(() => dropDatabase(server, dbName));
+    migrateDeploy(url, { quiet: true });
+    const db = createDatabase(url, 4);
+    cleanups.push(() => db.$disconnect());
+    const keyFile = path.join(work, 'key.json');
+    ensureDevelopmentKey(keyFile, { log: () => undefined });
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+
+    note('issuing 200 certificates');
+    await db.course.create({ data: { id: 'bench-verify', title: 'Verification Benchmark', pacing: 'self', startAt: new Date(), endAt: new Date(Date.now() + 864e5), passingGrade: 0.5 } });
+    const ids = Array.from({ length: 200 }, (_, i) => `verify-${String(i).padStart(4, '0')}`);
+    await db.$executeRaw`INSERT INTO learners (id, email, name) SELECT id, id || '@example.org', 'Learner ' || id FROM unnest(${ids}::text[]) AS id`;
+    await db.$executeRaw`INSERT INTO enrollments (course_id, learner_id, mode, grade, updated_at) SELECT 'bench-verify', id, 'verified', 0.9, now() FROM unnest(${ids}::text[]) AS id`;
+    const keys = await loadKeySet({ keyFile });
+    const course = (await loadCourseFacts(db, 'bench-verify'))!;
+    const standings = await loadStandings(db, course, { kind: 'all_learners' }, { after: null, upTo: null }, 1000);
+    await writeCertificates({ db, keys, issuer: { publicUrl, name: 'Bench' } }, course, standings, { taskId: null, resign: false });
+    const certificates = await db.certificate.findMany({ where: { courseId: 'bench-verify' }, select: { id: true, jws: true } });
+
+    const api = spawn(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], {
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: publicUrl, DATABASE_URL: url, SIGNING_KEY_FILE: keyFile, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    cleanups.push(() => stopChild(api));
+    await waitForPort('127.0.0.1', port, { child: api, name: 'API' });
+
+    const bodies = certificates.map((c) => JSON.stringify({ credential: c.jws }));
+    let next = 0;
+    const check = await fetch(`${publicUrl}/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
+    if (check.status !== 200) throw new Error(`POST /verify answered ${check.status}: ${await check.text()}`);
+
+    note(`loading GET /issuer (baseline) for ${seconds} s with ${connections} connections`);
+    const baseline = await load({ url: `${publicUrl}/issuer`, connections, duration: seconds });
+    note(`loading POST /verify for ${seconds} s with ${connections} connections`);
+    const verify = await load({
+      url: `${publicUrl}/verify`,
+      connections,
+      duration: seconds,
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+    });
+    if (verify.non2xx > 0 || verify.errors > 0) throw new Error(`${verify.non2xx} non-2xx answers and ${verify.errors} errors under load`);
+
+    note('PDF renders: cold in process, cached over HTTP');
+    const credential = JSON.parse(Buffer.from(certificates[0].jws!.split('.')[1], 'base64url').toString()) as AchievementCredential;
+    let cold = 0;
+    const coldStart = performance.now();
+    while (performance.now() - coldStart < 3000) {
+      await renderCertificatePdf({ credential, jws: certificates[0].jws, verifyUrl: `${publicUrl}/verify/${certificates[0].id}` });
+      cold++;
+    }
+    const coldPerSecond = cold / ((performance.now() - coldStart) / 1000);
+    const cached = await load({ url: `${publicUrl}/certificates/${certificates[0].id}/certificate.pdf`, connections: 8, duration: 3 });
+
+    const result = {
+      rps: Math.round(verify.requests.average),
+      p50Ms: verify.latency.p50,
+      p99Ms: verify.latency.p99,
+      baselineRps: Math.round(baseline.requests.average),
+      baselineP99Ms: baseline.latency.p99,
+      ratio: +(verify.requests.average / baseline.requests.average).toFixed(3),
+      pdfColdPerSecond: Math.round(coldPerSecond),
+      pdfCachedPerSecond: Math.round(cached.requests.average),
+      connections,
+      seconds,
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => note(`cleanup: ${String(error)}`));
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
