@@ -1,9 +1,10 @@
 import type { Database } from '../apps/shared/database';
+import type { CredentialFormat } from '../apps/shared/credentials/sign-credential';
 import type { KeySet } from '../apps/shared/credentials/signing-keys';
 
 /** What activities need from the world; the worker and the tests build it the same way. */
 export interface ActivityDeps {
   db: Database;
   keys: KeySet;
-  issuer: { publicUrl: string; name: string };
+  issuer: { publicUrl: string; name: string; format?: CredentialFormat };
 }

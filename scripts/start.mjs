@@ -125,7 +125,7 @@ async function main() {
 
   if (!env.SIGNING_KEY && !env.SIGNING_KEY_FILE) {
     env.SIGNING_KEY_FILE = path.join(dataDir, 'signing-key.json');
-    ensureDevelopmentKey(env.SIGNING_KEY_FILE, { log: say });
+    ensureDevelopmentKey(env.SIGNING_KEY_FILE, { log: say, algorithm: env.SIGNING_KEY_ALGORITHM === 'EdDSA' ? 'EdDSA' : 'ES256' });
   }
 
   startChild('worker', path.join(root, 'dist/apps/worker/src/main.js'), env);

@@ -200,3 +200,19 @@ describe('revocation by Bitstring Status List', () => {
     expect(await bit()).toBe(false);
   });
 });
+
+describe('the W3C VC-JOSE-COSE profile, by configuration', () => {
+  const ctx = useService({ CREDENTIAL_FORMAT: 'vc-jose-cose' });
+
+  it('signs with typ vc+jwt and still verifies', async () => {
+    const courseId = uniqueCourseId('Cose');
+    await ctx.api.post('/courses', { id: courseId, title: 'Profiles', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5 });
+    const learner = `p-${courseId.slice(-8)}`;
+    await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: learner, email: `${learner}@example.org`, name: 'Profile Learner', mode: 'verified' }] });
+    await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: learner, grade: 0.9 }] });
+    const { certificateId } = (await ctx.api.post(`/courses/${courseId}/learners/${learner}/certificate`)).body;
+    const jws = (await ctx.service.db.certificate.findUniqueOrThrow({ where: { id: certificateId } })).jws!;
+    expect(JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString()).typ).toBe('vc+jwt');
+    expect((await ctx.api.post('/verify', { credential: jws })).body.verdict).toBe('valid');
+  });
+});

@@ -70,7 +70,7 @@ async function decide(
       grade: course.showsGrade ? standing.grade : undefined,
       status: status ?? undefined,
     });
-    const jws = await signCredential(credential, deps.keys.active);
+    const jws = await signCredential(credential, deps.keys.active, { format: deps.issuer.format });
     return { ...base, state: 'downloadable', jws, keyId: deps.keys.active.kid, issuedAt, errorReason: null };
   } catch (error) {
     // One learner's failure must not stop the batch: it lands in error, visible and retryable.

@@ -28,6 +28,7 @@ export const configSchema = z.object({
   SIGNING_KEY_FILE: z.string().default('.data/signing-key.json'),
   ISSUER_NAME: z.string().min(1).default('Course Certificates'),
   STATUS_LIST_TTL: duration.default(30_000),
+  CREDENTIAL_FORMAT: z.enum(['ob-vc-jwt', 'vc-jose-cose']).default('ob-vc-jwt'),
   GRADE_FINALIZATION_DELAY: duration.default(0),
   ISSUANCE_CHUNK_SIZE: integer(1, 100_000).default(1000),
   ISSUANCE_BATCH_SIZE: integer(1, 5_000).default(250),
@@ -44,7 +45,7 @@ export interface AppConfig {
   http: { host: string; port: number; publicUrl: string };
   database: { url: string; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
-  signing: { keyJwk?: string; keyFile: string; issuerName: string; statusListTtlMs: number };
+  signing: { keyJwk?: string; keyFile: string; issuerName: string; statusListTtlMs: number; format: 'ob-vc-jwt' | 'vc-jose-cose' };
   lifecycle: {
     gradeFinalizationDelayMs: number;
     issuance: { chunkSize: number; batchSize: number; maxInFlight: number; chunksPerRun: number; heartbeatTimeoutMs: number };
@@ -79,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: c.TEMPORAL_TASK_QUEUE,
       workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
     },
-    signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME, statusListTtlMs: c.STATUS_LIST_TTL },
+    signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME, statusListTtlMs: c.STATUS_LIST_TTL, format: c.CREDENTIAL_FORMAT },
     lifecycle: {
       gradeFinalizationDelayMs: c.GRADE_FINALIZATION_DELAY,
       issuance: {

@@ -51,7 +51,7 @@ export async function startService(env: Record<string, string> = {}, { worker = 
     running = await createWorker({
       config,
       connection,
-      deps: { db, keys, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName } },
+      deps: { db, keys, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format } },
       workflowBundlePath: config.temporal.workflowBundlePath,
     });
     runPromise = running.run();

@@ -1,7 +1,7 @@
 import { generateKeyPair, exportJWK, SignJWT } from 'jose';
 import { buildAchievementCredential, learnerSubjectId } from './achievement-credential';
 import { signCredential } from './sign-credential';
-import { keySetFromJwks, publicJwks, type KeySet } from './signing-keys';
+import { keySetFromJwks, loadKeySet, publicJwks, type KeySet } from './signing-keys';
 import { verifyCredentialJws } from './verify-credential';
 
 async function privateJwk(alg: 'ES256' | 'EdDSA') {
@@ -78,6 +78,24 @@ describe('credentials', () => {
     const published = JSON.stringify(publicJwks(rotated));
     expect(published).not.toContain('"d"');
     expect(publicJwks(rotated).keys).toHaveLength(2);
+  });
+
+  it('reads a PEM private key, and never repeats key material in its errors', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    for (const [type, alg] of [['ec', 'ES256'], ['ed25519', 'EdDSA']] as const) {
+      const { privateKey } = generateKeyPairSync(type as 'ec', { namedCurve: 'P-256' });
+      const file = join(dir, `${type}.pem`);
+      writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }));
+      expect((await loadKeySet({ keyFile: file })).active.alg).toBe(alg);
+    }
+    const secret = '{"kty":"EC","crv":"P-256","d":"c2VjcmV0LXNlY3JldA"';
+    await expect(loadKeySet({ keyJwk: secret, keyFile: '' })).rejects.toThrow(/neither JSON/);
+    await expect(loadKeySet({ keyJwk: secret, keyFile: '' })).rejects.not.toThrow(/c2VjcmV0/);
+    await expect(loadKeySet({ keyJwk: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', keyFile: '' })).rejects.toThrow('not a PKCS#8');
   });
 
   it('refuses a key set whose signing key is public only', async () => {

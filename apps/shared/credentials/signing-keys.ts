@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { calculateJwkThumbprint, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, importJWK, importPKCS8, type CryptoKey, type JWK } from 'jose';
 
 export const SUPPORTED_ALGORITHMS = ['ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -79,11 +79,12 @@ export async function loadKeySet(source: { keyJwk?: string; keyFile: string }): 
       );
     }
   }
+  if (text.trimStart().startsWith('-----BEGIN')) return keySetFromJwks(await jwkFromPem(text));
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    throw new SigningKeyError('the signing key is not valid JSON (expected a JWK or a JWK set)');
+    throw new SigningKeyError('the signing key is neither JSON (a JWK or a JWK set) nor a PEM private key');
   }
   return keySetFromJwks(document);
 }
@@ -97,6 +98,18 @@ export async function publicKeySet(jwks: { keys?: JWK[] }): Promise<Pick<KeySet,
     byKid.set(key.kid, key);
   }
   return { byKid };
+}
+
+/** A PKCS#8 PEM private key (P-256 or Ed25519) as a JWK; the PEM text never reaches an error message. */
+async function jwkFromPem(pem: string): Promise<JWK> {
+  for (const alg of SUPPORTED_ALGORITHMS) {
+    try {
+      return await exportJWK(await importPKCS8(pem, alg, { extractable: true }));
+    } catch {
+      // not this algorithm's key
+    }
+  }
+  throw new SigningKeyError('the PEM signing key is not a PKCS#8 P-256 (ES256) or Ed25519 (EdDSA) private key');
 }
 
 export function publicJwks(keys: KeySet): { keys: JWK[] } {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const worker = await createWorker({
     config,
     connection,
-    deps: { db, keys, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName } },
+    deps: { db, keys, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format } },
     workflowBundlePath: config.temporal.workflowBundlePath,
   });
   console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);

@@ -54,7 +54,7 @@ export class StatusListsService {
       encodedList: encodeStatusList(await this.revokedIndexes(list)),
       validFrom: new Date(),
     });
-    const jws = await signCredential(credential as never, this.keys.active);
+    const jws = await signCredential(credential as never, this.keys.active, { format: this.config.signing.format });
     this.cache.set(list, { jws, at: Date.now() });
     return jws;
   }
