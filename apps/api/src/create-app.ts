@@ -20,6 +20,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('text', { type: ['text/csv', 'text/plain', 'application/jwt'], limit: MAX_JSON_BODY });
   app.useBodyParser('raw', { type: ['application/pdf', 'image/png'], limit: MAX_DOCUMENT_BODY });
   app.useGlobalFilters(new ErrorFilter());
+  // Idle keep-alive connections outlive the clients' own idle timeouts (load balancers, fetch),
+  // so a client never reuses a socket the server is closing at that moment.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   const document = SwaggerModule.createDocument(
