@@ -10,6 +10,12 @@ import { uniqueCourseId, useService } from './helpers/service';
 
 const root = path.join(__dirname, '..');
 
+function solidPng(width: number, height: number, [r, g, b]: number[]): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) png.data.set([r, g, b, 255], i * 4);
+  return PNG.sync.write(png);
+}
+
 /** Reads the QR code of a PDF's first page the way a phone would: rasterize, then decode. */
 function readQr(pdf: Buffer, dir: string): string | null {
   const file = path.join(dir, 'certificate.pdf');
@@ -40,7 +46,12 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
       endAt: new Date(Date.now() + 86_400_000).toISOString(),
       passingGrade: 0.6,
       certificateShowsGrade: true,
-      certificateTemplate: { color: '#7a1f5c', heading: 'Certificate of Achievement', signatories: [{ name: 'Prof. Claude Shannon', title: 'Course Lead' }] },
+      certificateTemplate: {
+        logo: `data:image/png;base64,${solidPng(96, 48, [122, 31, 92]).toString('base64')}`,
+        color: '#7a1f5c',
+        heading: 'Certificate of Achievement',
+        signatories: [{ name: 'Prof. Claude Shannon', title: 'Course Lead' }],
+      },
     });
     const learner = `d-${courseId.slice(-8)}`;
     await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: learner, email: `${learner}@example.org`, name: 'Whitfield Diffie', mode: 'verified' }] });
@@ -101,6 +112,12 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
     const bad = cli(forged);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('INVALID');
+  });
+
+  it('refuses a template logo that is not an image', async () => {
+    const response = await ctx.api.patch(`/courses/${courseId}`, { certificateTemplate: { logo: 'https://example.org/logo.png' } });
+    expect(response.status).toBe(400);
+    expect(response.body.fields[0].field).toBe('body.certificateTemplate.logo');
   });
 
   it('offers instructors a SPECIMEN preview that carries no credential and cannot be verified', async () => {

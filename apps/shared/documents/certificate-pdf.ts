@@ -4,6 +4,8 @@ import QRCode from 'qrcode';
 import type { AchievementCredential } from '../credentials/achievement-credential';
 
 export interface CertificateTemplate {
+  /** The course's or institution's logo, as a data: URL (PNG or JPEG), drawn at the top left. */
+  logo?: string;
   /** Main colour of the border and headings, #rrggbb. */
   color: string;
   heading: string;
@@ -80,6 +82,10 @@ export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
 
   doc.lineWidth(6).strokeColor(t.color).rect(24, 24, W - 48, H - 48).stroke();
   doc.lineWidth(1).rect(36, 36, W - 72, H - 72).stroke();
+  if (t.logo) {
+    const data = /^data:image\/(?:png|jpeg);base64,(.+)$/.exec(t.logo)?.[1];
+    if (data) doc.image(Buffer.from(data, 'base64'), 56, 52, { fit: [110, 56] });
+  }
   doc.fillColor(t.color).font('Helvetica-Bold').fontSize(14).text(c.issuer.name.toUpperCase(), 0, 64, { align: 'center', characterSpacing: 2 });
   doc.font('Helvetica-Bold').fontSize(34).text(t.heading, 0, 100, { align: 'center' });
   doc.fillColor('#333333').font('Helvetica').fontSize(14).text('This certifies that', 0, 170, { align: 'center' });

@@ -17,6 +17,11 @@ const courseSettings = {
   certificateShowsGrade: z.boolean().optional(),
   certificateTemplate: z
     .object({
+      logo: z
+        .string()
+        .max(400_000, 'at most about 300 KB')
+        .regex(/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/]+=*$/, 'a data: URL of a PNG or JPEG image')
+        .optional(),
       color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1d4e89').optional(),
       heading: z.string().trim().min(1).max(80).optional(),
       body: z.string().trim().min(1).max(160).optional(),
