@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import { Controller, Get, Inject, Res, type OnModuleDestroy } from '@nestjs/common';
+import { Connection } from '@temporalio/client';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AppConfig } from '../../../shared/config';
 import type { Database } from '../../../shared/database';
-import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
+import { CONFIG, DATABASE } from '../common/tokens';
 
 interface Probe {
   status: 'up' | 'down';
@@ -34,20 +34,27 @@ async function probe(run: () => Promise<unknown>): Promise<Probe> {
 
 @ApiTags('health')
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnModuleDestroy {
+  /**
+   * A connection of its own, without the client's retry interceptor: a probe answers "down" at
+   * once instead of retrying in the background after the answer has been given.
+   */
+  private readonly probeConnection: Connection;
+
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.probeConnection = Connection.lazy({ address: config.temporal.address, interceptors: [] });
+  }
 
-  /**
-   * The gRPC deadline ends before the probe's own timeout: the call (and the client's retries of
-   * an unreachable server) is over when the answer is given, with nothing left running.
-   */
   private async probeTemporal(): Promise<void> {
-    const { connection } = this.temporal;
+    const connection = this.probeConnection;
     await connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS - 500, () => connection.workflowService.getSystemInfo({}));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.probeConnection.close();
   }
 
   /** API, database and Temporal reported separately; 503 when any dependency is down. */
