@@ -10,24 +10,20 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { buildAchievementCredential } from '../apps/shared/credentials/achievement-credential';
 import { signCredential } from '../apps/shared/credentials/sign-credential';
 import { loadKeySet } from '../apps/shared/credentials/signing-keys';
-import { createDatabase, type Database } from '../apps/shared/database';
+import type { Database } from '../apps/shared/database';
 import { generationWorkflowId, type IssuanceTuning } from '../workflows/definitions';
 import type { generateCertificatesWorkflow } from '../workflows/generate-certificates';
-import { dropDatabase, ensureDatabase, isReachable, LOCAL_SERVER, migrateDeploy } from '../scripts/lib/database.cjs';
 import { freePort, stopChild } from '../scripts/lib/processes.cjs';
-import { ensureDevelopmentKey } from '../scripts/lib/signing-key.cjs';
 import { findTemporalCli, startTemporalServer } from '../scripts/lib/temporal.cjs';
 import { buildWorkflowBundle } from '../scripts/lib/setup.cjs';
+import { note, root, runBench } from './lib';
 
-const root = path.resolve(__dirname, '..', '..');
-const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 async function seed(db: Database, courseId: string, learners: number): Promise<void> {
   await db.course.create({
@@ -91,26 +87,16 @@ function peakRssMb(pid: number): number {
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
 
-async function main(): Promise<void> {
+runBench('issuance', async ({ work, defer, database, signingKey }) => {
   const { values } = parseArgs({ options: { learners: { type: 'string', default: '10000' } } });
   const learners = Number(values.learners);
   if (!Number.isInteger(learners) || learners < 1) throw new Error('--learners must be a positive whole number');
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-issuance-'));
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
+  {
     const cli = findTemporalCli({ build: false, log: note });
     const temporal = await startTemporalServer({ cli: cli.path, port: await freePort(), logFile: path.join(work, 'temporal.log'), log: note });
-    cleanups.push(temporal.stop);
-    const server = process.env.POSTGRES_SERVER_URL ?? LOCAL_SERVER;
-    if (!(await isReachable(server))) throw new Error(`the benchmark needs a PostgreSQL server (${server}); the embedded one runs one query at a time`);
-    const dbName = `certificates_bench_${Date.now().toString(36)}`;
-    const url = await ensureDatabase(server, dbName);
-    cleanups.push(() => dropDatabase(server, dbName));
-    migrateDeploy(url, { quiet: true });
-    const db = createDatabase(url, 12);
-    cleanups.push(() => db.$disconnect());
-    const keyFile = path.join(work, 'key.json');
-    ensureDevelopmentKey(keyFile, { log: () => undefined });
+    defer(temporal.stop);
+    const { url, db } = await database(12);
+    const keyFile = signingKey();
 
     note(`seeding ${learners} learners`);
     await seed(db, 'bench-real', learners);
@@ -137,9 +123,9 @@ async function main(): Promise<void> {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    cleanups.push(() => stopChild(worker));
+    defer(() => stopChild(worker));
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-    cleanups.push(() => client.connection.close());
+    defer(() => client.connection.close());
 
     const tuning: IssuanceTuning = { chunkSize: 1000, batchSize: 250, maxInFlight: 4, chunksPerRun: 50, heartbeatTimeoutMs: 30_000 };
     const task = await db.generationTask.create({ data: { courseId: 'bench-real', kind: 'all_learners', requestedBy: 'bench' } });
@@ -171,14 +157,6 @@ async function main(): Promise<void> {
       workerPeakRssMb: rss,
       tuning,
     };
-    console.log(JSON.stringify(result));
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => note(`cleanup: ${String(error)}`));
-    fs.rmSync(work, { recursive: true, force: true });
+    return result;
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
 });

@@ -9,8 +9,6 @@
  * The last line is one JSON object. Compare `ratio`, not absolute numbers: the machines are noisy.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -18,14 +16,10 @@ import { loadCourseFacts, loadStandings } from '../activities/issuance/learner-s
 import { writeCertificates } from '../activities/issuance/write-certificates';
 import type { AchievementCredential } from '../apps/shared/credentials/achievement-credential';
 import { loadKeySet } from '../apps/shared/credentials/signing-keys';
-import { createDatabase } from '../apps/shared/database';
 import { renderCertificatePdf } from '../apps/shared/documents/certificate-pdf';
-import { dropDatabase, ensureDatabase, isReachable, LOCAL_SERVER, migrateDeploy } from '../scripts/lib/database.cjs';
 import { freePort, stopChild, waitForPort } from '../scripts/lib/processes.cjs';
-import { ensureDevelopmentKey } from '../scripts/lib/signing-key.cjs';
+import { note, root, runBench } from './lib';
 
-const root = path.resolve(__dirname, '..', '..');
-const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 function load(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -33,23 +27,13 @@ function load(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-async function main(): Promise<void> {
+runBench('verify', async ({ defer, database, signingKey }) => {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-verify-'));
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
-    const server = process.env.POSTGRES_SERVER_URL ?? LOCAL_SERVER;
-    if (!(await isReachable(server))) throw new Error(`the benchmark needs a PostgreSQL server (${server})`);
-    const dbName = `certificates_bench_${Date.now().toString(36)}`;
-    const url = await ensureDatabase(server, dbName);
-    cleanups.push(() => dropDatabase(server, dbName));
-    migrateDeploy(url, { quiet: true });
-    const db = createDatabase(url, 4);
-    cleanups.push(() => db.$disconnect());
-    const keyFile = path.join(work, 'key.json');
-    ensureDevelopmentKey(keyFile, { log: () => undefined });
+  {
+    const { url, db } = await database(4);
+    const keyFile = signingKey();
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
 
@@ -68,7 +52,7 @@ async function main(): Promise<void> {
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: publicUrl, DATABASE_URL: url, SIGNING_KEY_FILE: keyFile, TEMPORAL_ADDRESS: '127.0.0.1:1' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    cleanups.push(() => stopChild(api));
+    defer(() => stopChild(api));
     await waitForPort('127.0.0.1', port, { child: api, name: 'API' });
 
     const bodies = certificates.map((c) => JSON.stringify({ credential: c.jws }));
@@ -110,14 +94,6 @@ async function main(): Promise<void> {
       connections,
       seconds,
     };
-    console.log(JSON.stringify(result));
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => note(`cleanup: ${String(error)}`));
-    fs.rmSync(work, { recursive: true, force: true });
+    return result;
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
 });

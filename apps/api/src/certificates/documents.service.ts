@@ -88,8 +88,11 @@ export class DocumentsService {
     };
   }
 
-  /** For the course team: what the certificate will look like, watermarked and never verifiable. */
-  async specimenPdf(courseId: string): Promise<Buffer> {
+  /**
+   * What a certificate of this course will say, for the course team to check before issuing:
+   * the credential content with a specimen learner, unsigned and marked so it can never verify.
+   */
+  async specimen(courseId: string) {
     const course = await this.db.course.findUnique({ where: { id: courseId } });
     if (!course) throw new NotFoundError('course', courseId);
     const credential = buildAchievementCredential({
@@ -97,10 +100,16 @@ export class DocumentsService {
       publicUrl: this.config.http.publicUrl,
       issuerName: this.config.signing.issuerName,
       course: { id: course.id, title: course.title, passingGrade: course.passingGrade.toNumber() },
-      learner: { id: 'specimen', name: 'Specimen Learner' },
+      learner: { id: 'specimen', name: 'SPECIMEN LEARNER' },
       issuedAt: new Date(),
       grade: course.certificateShowsGrade ? 0.9 : undefined,
     });
-    return renderCertificatePdf({ credential, jws: null, verifyUrl: null, specimen: true, template: (course.certificateTemplate ?? {}) as Partial<CertificateTemplate> });
+    return { specimen: true, verifiable: false, note: 'SPECIMEN: not signed, not issued, cannot be verified', credential, template: course.certificateTemplate };
+  }
+
+  /** The same, as the PDF the learners will get: watermarked, no QR code, no credential. */
+  async specimenPdf(courseId: string): Promise<Buffer> {
+    const { credential, template } = await this.specimen(courseId);
+    return renderCertificatePdf({ credential, jws: null, verifyUrl: null, specimen: true, template: (template ?? {}) as Partial<CertificateTemplate> });
   }
 }

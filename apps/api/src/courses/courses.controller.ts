@@ -88,7 +88,7 @@ export class CoursesController {
 
   @Get(':courseId/certificate-preview')
   preview(@Param('courseId', courseId) id: string) {
-    return this.courses.previewCertificate(id);
+    return this.documents.specimen(id);
   }
 
   @Get(':courseId/certificate-preview.pdf')

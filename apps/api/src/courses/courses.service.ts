@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Prisma } from '../../../../prisma/generated/client';
 import type { AppConfig } from '../../../shared/config';
-import { buildAchievementCredential } from '../../../shared/credentials/achievement-credential';
 import type { Database } from '../../../shared/database';
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
@@ -266,24 +265,6 @@ export class CoursesService {
     );
     if (finalized) await this.reevaluateAfterFinalization(courseId, dto.grades.map((g) => g.learnerId), 'regrade');
     return { courseId, recorded: dto.grades.length };
-  }
-
-  /**
-   * What a certificate of this course will say, for the course team to check before issuing:
-   * the credential content with a specimen learner, unsigned and marked so it can never verify.
-   */
-  async previewCertificate(courseId: string) {
-    const course = await this.db.course.findUnique({ where: { id: courseId } });
-    if (!course) throw new NotFoundError('course', courseId);
-    const credential = buildAchievementCredential({
-      certificateId: '00000000-0000-4000-8000-000000000000',
-      publicUrl: this.config.http.publicUrl,
-      issuerName: this.config.signing.issuerName,
-      course: { id: course.id, title: course.title, passingGrade: course.passingGrade.toNumber() },
-      learner: { id: 'specimen', name: 'SPECIMEN LEARNER' },
-      issuedAt: new Date(),
-    });
-    return { specimen: true, verifiable: false, note: 'SPECIMEN: not signed, not issued, cannot be verified', credential };
   }
 
   async listCertificates(courseId: string) {
