@@ -5,7 +5,8 @@ import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { extractFromBadge } from '../apps/shared/documents/baked-badge';
-import { extractFromPdf } from '../apps/shared/documents/certificate-pdf';
+import { buildAchievementCredential } from '../apps/shared/credentials/achievement-credential';
+import { extractFromPdf, renderCertificatePdf } from '../apps/shared/documents/certificate-pdf';
 import { uniqueCourseId, useService } from './helpers/service';
 
 const root = path.join(__dirname, '..');
@@ -112,6 +113,23 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
     const bad = cli(forged);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('INVALID');
+  });
+
+  it('prints names as written, beyond Latin-1', async () => {
+    const credential = buildAchievementCredential({
+      certificateId: '7a1c7a43-5b7a-4cf5-9f0c-3b9a8f0b6d11',
+      publicUrl: 'https://certs.example.org',
+      issuerName: 'Université de Genève',
+      course: { id: 'c', title: 'Αλγόριθμοι', passingGrade: 0.5 },
+      learner: { id: 'l', name: 'Łukasz Żółć Ярослав' },
+      issuedAt: new Date('2026-11-20T10:00:00Z'),
+    });
+    const file = path.join(dir, 'unicode.pdf');
+    fs.writeFileSync(file, await renderCertificatePdf({ credential, jws: null, verifyUrl: 'https://certs.example.org/verify/x' }));
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Łukasz Żółć Ярослав');
+    expect(text).toContain('Αλγόριθμοι');
+    expect(text).toContain('UNIVERSITÉ DE GENÈVE');
   });
 
   it('refuses a template logo that is not an image', async () => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -32,6 +33,12 @@ export interface PdfInput {
 }
 
 export const ATTACHMENT_NAME = 'credential.jwt';
+
+// DejaVu Sans (embedded, subset per document) covers Latin, Greek, Cyrillic and more, so learners'
+// names print as written; PDF's built-in Helvetica only knows Latin-1.
+const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+const REGULAR = path.join(FONT_DIR, 'DejaVuSans.ttf');
+const BOLD = path.join(FONT_DIR, 'DejaVuSans-Bold.ttf');
 
 function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
@@ -71,6 +78,8 @@ export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
       CreationDate: new Date(c.validFrom),
     },
   });
+  doc.registerFont('Regular', REGULAR);
+  doc.registerFont('Bold', BOLD);
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -86,33 +95,33 @@ export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
     const data = /^data:image\/(?:png|jpeg);base64,(.+)$/.exec(t.logo)?.[1];
     if (data) doc.image(Buffer.from(data, 'base64'), 56, 52, { fit: [110, 56] });
   }
-  doc.fillColor(t.color).font('Helvetica-Bold').fontSize(14).text(c.issuer.name.toUpperCase(), 0, 64, { align: 'center', characterSpacing: 2 });
-  doc.font('Helvetica-Bold').fontSize(34).text(t.heading, 0, 100, { align: 'center' });
-  doc.fillColor('#333333').font('Helvetica').fontSize(14).text('This certifies that', 0, 170, { align: 'center' });
-  doc.fillColor('#111111').font('Helvetica-Bold').fontSize(30).text(subject.name, 60, 195, { align: 'center', width: W - 120 });
-  doc.fillColor('#333333').font('Helvetica').fontSize(14).text(t.body, 0, 245, { align: 'center' });
-  doc.fillColor(t.color).font('Helvetica-Bold').fontSize(22).text(subject.achievement.name, 80, 270, { align: 'center', width: W - 160 });
+  doc.fillColor(t.color).font('Bold').fontSize(14).text(c.issuer.name.toUpperCase(), 0, 64, { align: 'center', characterSpacing: 2 });
+  doc.font('Bold').fontSize(34).text(t.heading, 0, 100, { align: 'center' });
+  doc.fillColor('#333333').font('Regular').fontSize(14).text('This certifies that', 0, 170, { align: 'center' });
+  doc.fillColor('#111111').font('Bold').fontSize(30).text(subject.name, 60, 195, { align: 'center', width: W - 120 });
+  doc.fillColor('#333333').font('Regular').fontSize(14).text(t.body, 0, 245, { align: 'center' });
+  doc.fillColor(t.color).font('Bold').fontSize(22).text(subject.achievement.name, 80, 270, { align: 'center', width: W - 160 });
   const grade = subject.result?.[0]?.value;
   const facts = [`Issued on ${date(c.validFrom)}`, grade ? `Final grade ${grade}%` : null].filter(Boolean).join('   ·   ');
-  doc.fillColor('#333333').font('Helvetica').fontSize(12).text(facts, 0, 330, { align: 'center' });
+  doc.fillColor('#333333').font('Regular').fontSize(12).text(facts, 0, 330, { align: 'center' });
 
   t.signatories.slice(0, 3).forEach((s, i) => {
     const x = 90 + i * 190;
     doc.moveTo(x, 470).lineTo(x + 160, 470).lineWidth(0.8).strokeColor('#555555').stroke();
-    doc.fillColor('#111111').font('Helvetica-Bold').fontSize(11).text(s.name, x, 476, { width: 160, align: 'center' });
-    doc.fillColor('#555555').font('Helvetica').fontSize(9).text(s.title, x, 490, { width: 160, align: 'center' });
+    doc.fillColor('#111111').font('Bold').fontSize(11).text(s.name, x, 476, { width: 160, align: 'center' });
+    doc.fillColor('#555555').font('Regular').fontSize(9).text(s.title, x, 490, { width: 160, align: 'center' });
   });
 
   if (input.specimen) {
     doc.save().rotate(-24, { origin: [W / 2, H / 2] });
-    doc.fillColor('#c81e1e').opacity(0.18).font('Helvetica-Bold').fontSize(120).text('SPECIMEN', 0, H / 2 - 60, { align: 'center', width: W });
+    doc.fillColor('#c81e1e').opacity(0.18).font('Bold').fontSize(120).text('SPECIMEN', 0, H / 2 - 60, { align: 'center', width: W });
     doc.restore().opacity(1);
-    doc.fillColor('#c81e1e').font('Helvetica-Bold').fontSize(11).text('SPECIMEN — not a certificate, cannot be verified', 0, H - 70, { align: 'center' });
+    doc.fillColor('#c81e1e').font('Bold').fontSize(11).text('SPECIMEN — not a certificate, cannot be verified', 0, H - 70, { align: 'center' });
   } else if (input.verifyUrl) {
     const size = 104;
     drawQr(doc, input.verifyUrl, W - 60 - size, H - 72 - size - 26, size);
-    doc.fillColor('#333333').font('Helvetica').fontSize(8).text('Scan to verify', W - 60 - size, H - 72 - 18, { width: size, align: 'center' });
-    doc.font('Helvetica').fontSize(8).fillColor('#555555').text(`Verify at ${input.verifyUrl}`, 60, H - 82, { width: W - 260 });
+    doc.fillColor('#333333').font('Regular').fontSize(8).text('Scan to verify', W - 60 - size, H - 72 - 18, { width: size, align: 'center' });
+    doc.font('Regular').fontSize(8).fillColor('#555555').text(`Verify at ${input.verifyUrl}`, 60, H - 82, { width: W - 260 });
     doc.text(`Certificate ${c.id.replace('urn:uuid:', '')}`, 60, H - 70, { width: W - 260 });
   }
   if (input.jws && !input.specimen) {
