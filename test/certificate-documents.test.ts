@@ -150,10 +150,10 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
   it('stops serving documents of a revoked certificate, and refuses oversized uploads', async () => {
     await ctx.api.post(`/certificates/${certificateId}/invalidations`, { notes: 'Revoked', invalidatedBy: 'prof' });
     for (const doc of ['certificate.pdf', 'badge.png', 'credential.jwt']) {
-      expect((await fetch(`${ctx.service.baseUrl}/certificates/${certificateId}/${doc}`)).status).toBe(410);
+      expect((await ctx.api.get(`/certificates/${certificateId}/${doc}`)).status).toBe(410);
     }
     await ctx.api.post(`/certificates/${certificateId}/reinstatement`, { reinstatedBy: 'prof' });
-    expect((await fetch(`${ctx.service.baseUrl}/certificates/${certificateId}/certificate.pdf`)).status).toBe(200);
+    expect((await ctx.api.get(`/certificates/${certificateId}/certificate.pdf`)).status).toBe(200);
     const huge = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(6 * 1024 * 1024)]);
     expect((await upload(huge, 'application/pdf')).status).toBe(413);
   });

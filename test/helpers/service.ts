@@ -67,7 +67,10 @@ export async function startService(env: Record<string, string> = {}, { worker = 
       if (running && running.getState() === 'RUNNING') running.shutdown();
       await runPromise;
       await connection?.close();
-      await app.close();
+      // The API keeps idle connections for 65 s; a test run has no reason to wait for them.
+      const closing = app.close();
+      (app.getHttpServer() as import('node:http').Server).closeAllConnections();
+      await closing;
       await db.$disconnect();
     },
   };
