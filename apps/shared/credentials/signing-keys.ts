@@ -116,4 +116,3 @@ export function publicJwks(keys: KeySet): { keys: JWK[] } {
   return { keys: [...keys.byKid.values()].map((key) => key.publicJwk) };
 }
 
-export { exportJWK };

@@ -35,13 +35,6 @@ export class StatusListsService {
     return rows.map((r) => r.index);
   }
 
-  async isRevoked(list: number, index: number): Promise<boolean | null> {
-    const [row] = await this.db.$queryRaw<Array<{ revoked: boolean }>>`
-      SELECT (c.status <> 'downloadable' OR EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active)) AS revoked
-        FROM certificates c WHERE c.status_list = ${list} AND c.status_index = ${index} AND c.jws IS NOT NULL`;
-    return row ? row.revoked : null;
-  }
-
   async statusListCredential(list: number): Promise<string> {
     const cached = this.cache.get(list);
     if (cached && Date.now() - cached.at < this.config.signing.statusListTtlMs) return cached.jws;
