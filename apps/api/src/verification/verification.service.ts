@@ -83,7 +83,7 @@ export class VerificationService implements OnModuleDestroy {
    * Every check on a token, ours or presented by anyone: structure, algorithm, our key, signature,
    * claims, validity period, agreement with our record, and revocation.
    */
-  async verifyToken(token: string): Promise<VerificationResult> {
+  async verifyToken(token: string, preloaded: CertificateRecord | null = null): Promise<VerificationResult> {
     let revocation: VerificationResult['revocation'];
     let certificateId: string | null = null;
     let row: CertificateRecord | null = null;
@@ -94,7 +94,7 @@ export class VerificationService implements OnModuleDestroy {
         const id = UUID_URN.exec(credential.id)?.[1];
         if (!id) return { ok: false, detail: 'the credential id is not one of our certificate ids' };
         certificateId = id;
-        row = await this.loadRecord(id);
+        row = preloaded?.id === id ? preloaded : await this.loadRecord(id);
         if (!row || !row.jws) return null;
         const agrees = row.learnerName === credential.credentialSubject.name && row.courseTitle === credential.credentialSubject.achievement.name;
         return agrees
@@ -138,6 +138,7 @@ export class VerificationService implements OnModuleDestroy {
     if (!row || !row.jws) {
       return { verdict: 'not_found', certificateId: id, checks: [{ name: 'record', ok: false, detail: 'no certificate was issued with this id' }] };
     }
-    return this.verifyToken(row.jws);
+    // The record is already here: verifying our own credential reads it once, not twice.
+    return this.verifyToken(row.jws, row);
   }
 }
