@@ -89,21 +89,29 @@ async function buildWorkflowBundle({ log = console.log } = {}) {
 }
 
 /**
- * Debian tools the tests use: poppler-utils (pdftoppm rasterizes certificate PDFs so the test can
- * read their QR code back). Installed with apt-get when missing and we may; otherwise the message
- * says what to install.
+ * Debian tools the tests use: poppler-utils (pdftoppm rasterizes certificate PDFs so a test can
+ * read their QR code back) and Chromium (the browser tests drive it with playwright-core).
+ * Installed with apt-get when missing and we may; otherwise the message says what to install.
  */
+const SYSTEM_TOOLS = [
+  { command: 'pdftoppm', debianPackages: ['poppler-utils'], hint: 'Debian/Ubuntu: apt-get install poppler-utils; macOS: brew install poppler' },
+  { command: 'chromium', debianPackages: ['chromium', 'fonts-dejavu-core'], hint: 'Debian: apt-get install chromium; elsewhere set CHROMIUM_PATH to a Chromium or Chrome binary' },
+];
+
 function ensureSystemTools({ log = console.log } = {}) {
   const { spawnSync } = require('node:child_process');
   const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-  if (has('pdftoppm')) return;
+  const missing = SYSTEM_TOOLS.filter((tool) => !(tool.command === 'chromium' && process.env.CHROMIUM_PATH) && !has(tool.command));
+  if (missing.length === 0) return;
+  const packages = missing.flatMap((tool) => tool.debianPackages);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && has('apt-get')) {
-    log('setup: installing poppler-utils (pdftoppm) with apt-get');
-    const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'poppler-utils'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-    if (install() || (spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' }).status === 0 && install())) return;
+    log(`setup: installing ${packages.join(', ')} with apt-get (once)`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const install = () => spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { stdio: 'ignore', env }).status === 0;
+    if (install() || (spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore', env }).status === 0 && install())) return;
   }
-  throw new Error('pdftoppm is missing: install poppler-utils (Debian/Ubuntu: apt-get install poppler-utils; macOS: brew install poppler)');
+  throw new Error(`missing ${missing.map((tool) => `${tool.command} (${tool.hint})`).join(' and ')}`);
 }
 
 module.exports = { ensureSystemTools, ensureDependencies, ensurePrismaClient, buildTypeScript, buildWorkflowBundle };
