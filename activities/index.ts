@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createGenerationTaskActivities } from './generation/generation-tasks';
 import { createIssuanceActivities } from './issuance/issue-certificates';
 import { createCourseScheduleActivities } from './lifecycle/course-schedule';
+import { createMailActivities } from './mail/send-mails';
 
 export type { ActivityDeps } from './deps';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCourseScheduleActivities(deps),
     ...createIssuanceActivities(deps),
     ...createGenerationTaskActivities(deps),
+    ...createMailActivities(deps),
   };
 }
 

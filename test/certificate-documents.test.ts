@@ -63,7 +63,7 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('renders a PDF whose QR code leads to VALID, with the signed credential attached', async () => {
-    const response = await fetch(`${ctx.service.baseUrl}/certificates/${certificateId}/certificate.pdf`);
+    const response = await ctx.api.fetch(`/certificates/${certificateId}/certificate.pdf`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     const pdf = Buffer.from(await response.arrayBuffer());
@@ -80,14 +80,14 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
   });
 
   it('bakes the credential into the badge PNG, serves the JWS, and offers share links', async () => {
-    const png = Buffer.from(await (await fetch(`${ctx.service.baseUrl}/certificates/${certificateId}/badge.png`)).arrayBuffer());
+    const png = Buffer.from(await (await ctx.api.fetch(`/certificates/${certificateId}/badge.png`)).arrayBuffer());
     expect(extractFromBadge(png)).toBe(jws);
     const image = PNG.sync.read(png);
     expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`${ctx.service.config.http.publicUrl}/verify/${certificateId}`);
     const uploaded = await upload(png, 'image/png');
     expect(uploaded.body.verdict).toBe('valid');
 
-    expect(await (await fetch(`${ctx.service.baseUrl}/certificates/${certificateId}/credential.jwt`)).text()).toBe(jws);
+    expect(await (await ctx.api.fetch(`/certificates/${certificateId}/credential.jwt`)).text()).toBe(jws);
     const share = await ctx.api.get(`/certificates/${certificateId}/share`);
     const linkedIn = new URL(share.body.linkedInUrl);
     expect(linkedIn.origin + linkedIn.pathname).toBe('https://www.linkedin.com/profile/add');
@@ -98,7 +98,7 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
     const jwks = path.join(dir, 'jwks.json');
     fs.writeFileSync(jwks, JSON.stringify((await ctx.api.get('/.well-known/jwks.json')).body));
     const pdfFile = path.join(dir, 'offline.pdf');
-    fs.writeFileSync(pdfFile, Buffer.from(await (await fetch(`${ctx.service.baseUrl}/certificates/${certificateId}/certificate.pdf`)).arrayBuffer()));
+    fs.writeFileSync(pdfFile, Buffer.from(await (await ctx.api.fetch(`/certificates/${certificateId}/certificate.pdf`)).arrayBuffer()));
     const cli = (file: string) =>
       spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'apps/cli/verify-document.ts'), file, '--jwks', jwks], { cwd: root, encoding: 'utf8' });
     const ok = cli(pdfFile);
@@ -139,7 +139,7 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
   });
 
   it('offers instructors a SPECIMEN preview that carries no credential and cannot be verified', async () => {
-    const response = await fetch(`${ctx.service.baseUrl}/courses/${courseId}/certificate-preview.pdf`);
+    const response = await ctx.api.fetch(`/courses/${courseId}/certificate-preview.pdf`);
     expect(response.status).toBe(200);
     const pdf = Buffer.from(await response.arrayBuffer());
     expect(extractFromPdf(pdf)).toBeNull();

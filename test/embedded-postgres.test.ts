@@ -66,7 +66,8 @@ describe('embedded PostgreSQL (PGlite)', () => {
   it('serves the whole pipe over HTTP: course end, issuance by the workflow, verification', async () => {
     const service = await startService({ DATABASE_URL: embedded.url, DATABASE_POOL_SIZE: '4' });
     try {
-      const api = httpClient(service.baseUrl);
+      // The LMS's own server calls with an API key.
+      const api = httpClient(service.baseUrl, { 'x-api-key': process.env.TEST_API_KEY! });
       const courseId = uniqueCourseId('Embedded');
       expect((await api.get('/health')).body.database.status).toBe('up');
       const created = await api.post('/courses', { id: courseId, title: 'On PGlite', pacing: 'instructor', endAt: new Date(Date.now() + 1500).toISOString(), passingGrade: 0.5 });

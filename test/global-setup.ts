@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -44,6 +44,10 @@ export default async function globalSetup(): Promise<void> {
   fs.writeFileSync(bundlePath, bundle.code);
   const keyFile = path.join(runDir, 'signing-key.json');
   ensureDevelopmentKey(keyFile, { log: () => undefined });
+  // The LMS's token key for this run: tests sign people's tokens with it, the service checks them.
+  const lmsKeyFile = path.join(runDir, 'lms-token-key.json');
+  ensureDevelopmentKey(lmsKeyFile, { log: () => undefined });
+  const apiKey = randomBytes(32).toString('base64url');
 
   Object.assign(process.env, {
     NODE_ENV: 'test',
@@ -51,6 +55,9 @@ export default async function globalSetup(): Promise<void> {
     TEMPORAL_ADDRESS: temporal.address,
     WORKFLOW_BUNDLE_PATH: bundlePath,
     SIGNING_KEY_FILE: keyFile,
+    AUTH_TOKEN_KEY_FILE: lmsKeyFile,
+    API_KEY_HASHES: createHash('sha256').update(apiKey).digest('hex'),
+    TEST_API_KEY: apiKey,
     TEST_RUN_ID: randomUUID(),
     TEST_OUTPUT_DIR: runDir,
   });

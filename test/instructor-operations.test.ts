@@ -82,7 +82,10 @@ describe('instructor operations, through the course lifecycle workflow', () => {
       { line: 5, learner: id('fail2'), result: 'already_listed', message: `${id('fail2')} is already on the exception list` },
       { line: 6, learner: id('fail3'), result: 'rejected', message: 'this learner appears on an earlier line' },
     ]);
-    expect((await ctx.api.raw('POST', `/courses/${courseId}/exceptions/import`, csv, { 'content-type': 'text/csv' })).status).toBe(400);
+    // A person's token names who granted; the LMS's API key must say whom it acts for.
+    const unnamed = await ctx.api.raw('POST', `/courses/${courseId}/exceptions/import`, csv, { 'content-type': 'text/csv', 'x-api-key': process.env.TEST_API_KEY! });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.fields).toEqual([{ field: 'query.grantedBy', message: 'calls made with an API key must say who they act for' }]);
 
     const missing = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_missing', requestedBy: 'prof@example.org' });
     expect(missing.status).toBe(202);

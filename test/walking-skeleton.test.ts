@@ -93,6 +93,9 @@ describe('walking skeleton: course end to verified certificate', () => {
     });
     expect(verified.body.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
 
+    const withoutNotes = await ctx.api.post(`/certificates/${byLearner.ada.id}/invalidations`, { notes: '  ' });
+    expect(withoutNotes.status).toBe(400);
+    expect(withoutNotes.body.fields).toEqual([{ field: 'body.notes', message: 'explain why the certificate is invalidated' }]);
     const invalidated = await ctx.api.post(`/certificates/${byLearner.ada.id}/invalidations`, {
       notes: 'Academic misconduct confirmed by the course team',
       invalidatedBy: 'instructor@example.org',

@@ -49,3 +49,7 @@ export function generationWorkflowId(taskId: string): string {
 export function learnerRequestWorkflowId(courseId: string, learnerId: string): string {
   return `certificate-request:${courseId}:${learnerId}`;
 }
+
+export function courseMessageWorkflowId(messageId: string): string {
+  return `course-message:${messageId}`;
+}

@@ -20,6 +20,12 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+const mail = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 10 },
+});
+
 async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -83,5 +89,13 @@ export async function generateCertificatesWorkflow(input: GenerationInput): Prom
     await bookkeeping.finishGenerationTask({ taskId: input.taskId, error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
-  return bookkeeping.finishGenerationTask({ taskId: input.taskId });
+  const counts = await bookkeeping.finishGenerationTask({ taskId: input.taskId });
+  // After the task is recorded as done: mail never holds up issuance, and a mail outage
+  // leaves the certificates issued (the next run or task sends what is left).
+  try {
+    await mail.sendCertificateMails({ courseId: input.courseId });
+  } catch {
+    // Retries exhausted: the unsent mails stay marked as pending.
+  }
+  return counts;
 }

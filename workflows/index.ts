@@ -2,3 +2,4 @@
 export { courseLifecycleWorkflow } from './course-lifecycle';
 export { generateCertificatesWorkflow } from './generate-certificates';
 export { learnerCertificateWorkflow } from './learner-certificate';
+export { courseMessageWorkflow } from './course-message';

@@ -4,7 +4,7 @@ import type { WrittenCertificate } from '../activities/issuance/write-certificat
 
 // A local activity: it runs inside the workflow task on the same worker, which halves the round
 // trips and history writes per request, the server's load when hundreds of learners ask at once.
-const { issueLearnerCertificate } = proxyLocalActivities<Activities>({
+const { issueLearnerCertificate, sendCertificateMails } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 },
 });
@@ -15,5 +15,13 @@ const { issueLearnerCertificate } = proxyLocalActivities<Activities>({
  * certificate, and hundreds of learners asking at once are hundreds of independent workflows.
  */
 export async function learnerCertificateWorkflow(input: { courseId: string; learnerId: string }): Promise<WrittenCertificate | null> {
-  return issueLearnerCertificate({ courseId: input.courseId, learnerId: input.learnerId, taskId: null });
+  const written = await issueLearnerCertificate({ courseId: input.courseId, learnerId: input.learnerId, taskId: null });
+  if (written?.status === 'downloadable') {
+    try {
+      await sendCertificateMails({ courseId: input.courseId, learnerId: input.learnerId });
+    } catch {
+      // The learner has the certificate either way; an unsent mail stays pending for the next run.
+    }
+  }
+  return written;
 }

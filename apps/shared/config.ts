@@ -35,6 +35,19 @@ export const configSchema = z.object({
   ISSUANCE_MAX_IN_FLIGHT: integer(1, 64).default(4),
   ISSUANCE_CHUNKS_PER_RUN: integer(1, 1000).default(50),
   ISSUANCE_HEARTBEAT_TIMEOUT: duration.default(30_000),
+  AUTH_TOKEN_KEY: z.string().optional(),
+  AUTH_TOKEN_KEY_FILE: z.string().default('.data/lms-token-key.json'),
+  AUTH_TOKEN_ISSUER: z.string().min(1).optional(),
+  AUTH_TOKEN_AUDIENCE: z.string().min(1).default('course-certificates'),
+  API_KEY_HASHES: z
+    .string()
+    .regex(/^([0-9a-f]{64})?(,[0-9a-f]{64})*$/, 'expected comma-separated SHA-256 hex digests of the API keys')
+    .default(''),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Course Certificates <certificates@localhost>'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
@@ -50,6 +63,9 @@ export interface AppConfig {
     gradeFinalizationDelayMs: number;
     issuance: { chunkSize: number; batchSize: number; maxInFlight: number; chunksPerRun: number; heartbeatTimeoutMs: number };
   };
+  auth: { tokenKey?: string; tokenKeyFile: string; issuer?: string; audience: string; apiKeyHashes: string[] };
+  /** No SMTP_URL: mails are not sent (the service says so once at start). */
+  mail: { smtpUrl?: string; from: string };
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -91,6 +107,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         heartbeatTimeoutMs: c.ISSUANCE_HEARTBEAT_TIMEOUT,
       },
     },
+    auth: {
+      tokenKey: c.AUTH_TOKEN_KEY,
+      tokenKeyFile: path.resolve(c.AUTH_TOKEN_KEY_FILE),
+      issuer: c.AUTH_TOKEN_ISSUER,
+      audience: c.AUTH_TOKEN_AUDIENCE,
+      apiKeyHashes: c.API_KEY_HASHES ? c.API_KEY_HASHES.split(',') : [],
+    },
+    mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
     logLevel: c.LOG_LEVEL,
   };
 }

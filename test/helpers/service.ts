@@ -6,7 +6,9 @@ import { loadConfig, type AppConfig } from '../../apps/shared/config';
 import { loadKeySet, type KeySet } from '../../apps/shared/credentials/signing-keys';
 import { createDatabase, type Database } from '../../apps/shared/database';
 import { createWorker } from '../../apps/worker/src/worker';
+import { createMailer } from '../../apps/shared/mail/mailer';
 import { freePort } from '../../scripts/lib/processes.cjs';
+import { adminHeaders } from './auth';
 
 // The SDK's informational logs would drown the test report; warnings and errors still show.
 try {
@@ -51,7 +53,7 @@ export async function startService(env: Record<string, string> = {}, { worker = 
     running = await createWorker({
       config,
       connection,
-      deps: { db, keys, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format } },
+      deps: { db, keys, mailer: createMailer(config.mail), issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format } },
       workflowBundlePath: config.temporal.workflowBundlePath,
     });
     runPromise = running.run();
@@ -81,7 +83,8 @@ export function useService(env: Record<string, string> = {}, options: { worker?:
   const context = {} as { service: RunningService; api: ReturnType<typeof httpClient> };
   beforeAll(async () => {
     context.service = await startService(env, options);
-    context.api = httpClient(context.service.baseUrl);
+    // Most suites act as the platform admin; the access tests use their own callers.
+    context.api = httpClient(context.service.baseUrl, await adminHeaders());
   });
   afterAll(async () => {
     await context.service?.stop();
@@ -96,11 +99,11 @@ export interface HttpResult<T = any> {
 }
 
 /** A small JSON client for the API under test. */
-export function httpClient(baseUrl: string) {
+export function httpClient(baseUrl: string, defaultHeaders: Record<string, string> = {}) {
   const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { accept: 'application/json', ...defaultHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -115,6 +118,8 @@ export function httpClient(baseUrl: string) {
   return {
     get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
     post: <T = any>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
+    /** A plain fetch with this client's credentials (for documents and uploads). */
+    fetch: (path: string, init: RequestInit = {}) => fetch(`${baseUrl}${path}`, { ...init, headers: { ...defaultHeaders, ...(init.headers as Record<string, string>) } }),
     put: <T = any>(path: string, body: unknown) => call<T>('PUT', path, body),
     patch: <T = any>(path: string, body: unknown) => call<T>('PATCH', path, body),
     raw: call,

@@ -1,4 +1,5 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../../shared/config';
 import { loadKeySet } from '../../shared/credentials/signing-keys';
@@ -6,7 +7,15 @@ import { createDatabase, type Database } from '../../shared/database';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { DocumentsService } from './certificates/documents.service';
-import { CONFIG, DATABASE, KEY_SET, TEMPORAL_CLIENT } from './common/tokens';
+import { AUTHENTICATOR, CONFIG, DATABASE, KEY_SET, TEMPORAL_CLIENT } from './common/tokens';
+import { AccessGuard } from './auth/access.guard';
+import { Authenticator } from './auth/authenticator';
+import { assertEveryRouteDeclaresAccess } from './auth/routes';
+import { SessionController } from './auth/session.controller';
+import { MeController } from './pages/me.controller';
+import { MessagesController } from './messages/messages.controller';
+import { PagesController } from './pages/pages.controller';
+import { PeopleService } from './pages/people.service';
 import { CoursesController } from './courses/courses.controller';
 import { CoursesService } from './courses/courses.service';
 import { ExceptionsController } from './exceptions/exceptions.controller';
@@ -36,24 +45,34 @@ class ConnectionsShutdown implements OnApplicationShutdown {
   }
 }
 
+/** Every controller of the API; the access matrix test walks their routes. */
+export const CONTROLLERS: Type[] = [
+  HealthController,
+  SessionController,
+  MeController,
+  PagesController,
+  CoursesController,
+  CertificatesController,
+  VerificationController,
+  GenerationController,
+  ExceptionsController,
+  LearnersController,
+  ImportsController,
+  MessagesController,
+  KeysController,
+  StatusListsController,
+];
+
 @Module({})
 export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
+    assertEveryRouteDeclaresAccess(CONTROLLERS);
     return {
       module: AppModule,
-      controllers: [
-        HealthController,
-        CoursesController,
-        CertificatesController,
-        VerificationController,
-        GenerationController,
-        ExceptionsController,
-        LearnersController,
-        ImportsController,
-        KeysController,
-        StatusListsController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
+        { provide: AUTHENTICATOR, useFactory: () => Authenticator.create(config.auth) },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => createDatabase(config.database.url, config.database.poolSize) },
         {
@@ -73,6 +92,7 @@ export class AppModule {
         ImportsService,
         StatusListsService,
         DocumentsService,
+        PeopleService,
       ],
     };
   }

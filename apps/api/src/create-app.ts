@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../shared/config';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { ERROR_RESPONSE_SCHEMA } from './common/openapi';
 
 export const MAX_JSON_BODY = '2mb';
 /** Uploaded certificate PDFs and badge PNGs for verification. */
@@ -33,8 +34,30 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       .setTitle('Course certificates')
       .setDescription('Course lifecycles, signed certificates and their public verification.')
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT the LMS signs: claims sub, role (admin | instructor | learner), courses (instructors), exp, aud.' }, 'lms-token')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: "The LMS server's API key; acts as a platform administrator." }, 'api-key')
       .build(),
   );
+  describeCommonErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+const COMMON_ERRORS: Record<string, string> = {
+  '400': 'The request is malformed or a field is invalid; `fields` names each one.',
+  '404': 'The course, learner, certificate or task does not exist.',
+  '500': 'Unexpected; logged under `errorId`.',
+};
+
+/** Every operation documents the error shape it may answer with, not only its success. */
+function describeCommonErrors(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      for (const [status, description] of Object.entries(COMMON_ERRORS)) {
+        operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_RESPONSE_SCHEMA as never } } };
+      }
+    }
+  }
 }

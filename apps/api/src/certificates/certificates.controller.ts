@@ -1,3 +1,6 @@
+import { actorOf, CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
@@ -23,48 +26,57 @@ export class CertificatesController {
     private readonly documents: DocumentsService,
   ) {}
 
+  @Access.certificate({ owner: true })
   @Get(':certificateId/credential.jwt')
   async credential(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
     res.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="certificate-${id}.jwt"`).send(await this.documents.credentialJwt(id));
   }
 
+  @Access.certificate({ owner: true })
   @Get(':certificateId/certificate.pdf')
   async pdf(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
     res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="certificate-${id}.pdf"`).send(await this.documents.pdf(id));
   }
 
+  @Access.certificate({ owner: true })
   @Get(':certificateId/badge.png')
   async badge(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
     res.type('image/png').setHeader('Content-Disposition', `inline; filename="badge-${id}.png"`).send(await this.documents.badge(id));
   }
 
   /** The stable public link and an "Add to LinkedIn profile" link. */
+  @Access.certificate({ owner: true })
   @Get(':certificateId/share')
   share(@Param('certificateId', certificateId) id: string) {
     return this.documents.share(id);
   }
 
+  @Access.certificate({ owner: true })
   @Get(':certificateId')
   get(@Param('certificateId', certificateId) id: string) {
     return this.certificates.getCertificate(id);
   }
 
+  @Access.certificate({ owner: false })
   @Post(':certificateId/invalidations')
   @ApiZodBody(invalidateCertificateSchema, 'Revokes the certificate; its public link then answers revoked.')
   invalidate(
     @Param('certificateId', certificateId) id: string,
     @Body(new ZodValidationPipe(invalidateCertificateSchema)) dto: InvalidateCertificateDto,
+    @CurrentPrincipal() principal: Principal | null,
   ) {
-    return this.certificates.invalidateCertificate(id, dto);
+    return this.certificates.invalidateCertificate(id, { ...dto, invalidatedBy: actorOf(principal, dto.invalidatedBy, 'body.invalidatedBy') });
   }
 
+  @Access.certificate({ owner: false })
   @Post(':certificateId/reinstatement')
   @ApiZodBody(reinstateCertificateSchema, 'Lifts the active invalidation.')
   @HttpCode(200)
   reinstate(
     @Param('certificateId', certificateId) id: string,
     @Body(new ZodValidationPipe(reinstateCertificateSchema)) dto: ReinstateCertificateDto,
+    @CurrentPrincipal() principal: Principal | null,
   ) {
-    return this.certificates.reinstateCertificate(id, dto);
+    return this.certificates.reinstateCertificate(id, { ...dto, reinstatedBy: actorOf(principal, dto.reinstatedBy, 'body.reinstatedBy') });
   }
 }

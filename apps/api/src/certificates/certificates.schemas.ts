@@ -5,14 +5,14 @@ export const certificateIdParam = z.uuid('must be a certificate id (UUID)');
 export const invalidateCertificateSchema = z
   .object({
     notes: z.string().trim().min(1, 'explain why the certificate is invalidated').max(2000),
-    invalidatedBy: z.string().trim().min(1).max(255),
+    invalidatedBy: z.string().trim().min(1).max(255).optional(),
   })
   .strict();
 export type InvalidateCertificateDto = z.infer<typeof invalidateCertificateSchema>;
 
 export const reinstateCertificateSchema = z
   .object({
-    reinstatedBy: z.string().trim().min(1).max(255),
+    reinstatedBy: z.string().trim().min(1).max(255).optional(),
   })
   .strict();
 export type ReinstateCertificateDto = z.infer<typeof reinstateCertificateSchema>;

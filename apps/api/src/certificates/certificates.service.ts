@@ -45,7 +45,7 @@ export class CertificatesService {
   }
 
   /** Revokes a certificate; its public link then answers "revoked" with the date and notes. */
-  async invalidateCertificate(id: string, dto: InvalidateCertificateDto) {
+  async invalidateCertificate(id: string, dto: InvalidateCertificateDto & { invalidatedBy: string }) {
     return this.db.$transaction(async (tx) => {
       // Row lock: two concurrent invalidations cannot both find "no active invalidation".
       const locked = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM certificates WHERE id = ${id}::uuid FOR UPDATE`;
@@ -61,7 +61,7 @@ export class CertificatesService {
   }
 
   /** Lifts the active invalidation; the same public link answers "valid" again. */
-  async reinstateCertificate(id: string, dto: ReinstateCertificateDto) {
+  async reinstateCertificate(id: string, dto: ReinstateCertificateDto & { reinstatedBy: string }) {
     const exists = await this.db.certificate.findUnique({ where: { id }, select: { id: true } });
     if (!exists) throw new NotFoundError('certificate', id);
     const { count } = await this.db.invalidation.updateMany({

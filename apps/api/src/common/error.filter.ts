@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { renderErrorPage } from '../pages/error-page';
 import { DomainError, ValidationError, type FieldProblem } from './errors';
 
 export interface ErrorBody {
@@ -31,6 +32,10 @@ function statusOf(error: DomainError): number {
       return 400;
     case 'gone':
       return 410;
+    case 'unauthenticated':
+      return 401;
+    case 'forbidden':
+      return 403;
     default:
       return 422;
   }
@@ -43,9 +48,16 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error(`${body.errorId} ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+    }
+    if (body.statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="course-certificates"');
+    // People who open a page in a browser get a page; programs get the JSON.
+    if (request.method === 'GET' && request.accepts(['json', 'html']) === 'html') {
+      response.status(body.statusCode).type('html').send(renderErrorPage(body));
+      return;
     }
     response.status(body.statusCode).json(body);
   }

@@ -34,3 +34,17 @@ export class ValidationError extends DomainError {
     super('validation_failed', message);
   }
 }
+
+/** No usable credentials: 401. */
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'sign in first: send a bearer token or an API key') {
+    super('unauthenticated', message);
+  }
+}
+
+/** Known caller, not allowed here: 403. */
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}

@@ -7,3 +7,20 @@ export function ApiZodBody(schema: z.ZodType, description?: string): MethodDecor
   delete jsonSchema.$schema;
   return ApiBody({ schema: jsonSchema, description });
 }
+
+/** The one error shape every route answers with (ErrorFilter). */
+export const ERROR_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['statusCode', 'code', 'message', 'errorId'],
+  properties: {
+    statusCode: { type: 'integer', example: 400 },
+    code: { type: 'string', description: 'Stable machine-readable code, e.g. validation_failed, not_found, forbidden.', example: 'validation_failed' },
+    message: { type: 'string', description: 'What went wrong, naming the field.', example: 'body.passingGrade: Too big: expected number to be <=1' },
+    fields: {
+      type: 'array',
+      description: 'Present for validation errors: one entry per offending field.',
+      items: { type: 'object', properties: { field: { type: 'string', example: 'body.passingGrade' }, message: { type: 'string' } } },
+    },
+    errorId: { type: 'string', format: 'uuid', description: 'Quote it when reporting a problem; 500s are logged under it.' },
+  },
+};

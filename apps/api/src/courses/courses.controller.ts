@@ -1,6 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import { actorOf, CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { Access } from '../auth/access';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { z } from 'zod';
 import type { Response } from 'express';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiZodBody } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
@@ -33,6 +37,7 @@ export class CoursesController {
     private readonly documents: DocumentsService,
   ) {}
 
+  @Access.admin()
   @Post()
   @ApiZodBody(createCourseSchema, 'Creates the course and starts its lifecycle workflow; repeating the same request is harmless.')
   async create(@Body(new ZodValidationPipe(createCourseSchema)) dto: CreateCourseDto, @Res({ passthrough: true }) res: Response) {
@@ -41,23 +46,27 @@ export class CoursesController {
     return course;
   }
 
+  @Access.courseStaff()
   @Get(':courseId')
   get(@Param('courseId', courseId) id: string) {
     return this.courses.getCourse(id);
   }
 
+  @Access.courseStaff()
   @Patch(':courseId')
   @ApiZodBody(updateCourseSchema, 'Moves the course end (the waiting workflow picks it up) or changes certificate settings.')
-  update(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(updateCourseSchema)) dto: UpdateCourseDto) {
-    return this.courses.updateCourse(id, dto);
+  update(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(updateCourseSchema)) dto: UpdateCourseDto, @CurrentPrincipal() principal: Principal | null) {
+    return this.courses.updateCourse(id, { ...dto, changedBy: principal?.kind === 'admin' && principal.via === 'api-key' ? dto.changedBy : principal?.id });
   }
 
+  @Access.courseStaff()
   @Put(':courseId/certificates/activation')
   @ApiZodBody(activationSchema, 'Activates certificates (starting the lifecycle) or deactivates them.')
-  activate(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(activationSchema)) dto: ActivationDto) {
-    return this.courses.setActivation(id, dto);
+  activate(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(activationSchema)) dto: ActivationDto, @CurrentPrincipal() principal: Principal | null) {
+    return this.courses.setActivation(id, { ...dto, changedBy: actorOf(principal, dto.changedBy, 'body.changedBy') });
   }
 
+  @Access.admin()
   @Put(':courseId/lessons')
   @HttpCode(200)
   @ApiZodBody(lessonsSchema, 'Upserts lessons; optional lessons never block completion.')
@@ -65,6 +74,7 @@ export class CoursesController {
     return this.courses.upsertLessons(id, dto);
   }
 
+  @Access.admin()
   @Put(':courseId/completions')
   @HttpCode(200)
   @ApiZodBody(completionsSchema, 'Records lesson completions (idempotent).')
@@ -72,6 +82,7 @@ export class CoursesController {
     return this.courses.recordCompletions(id, dto);
   }
 
+  @Access.admin()
   @Put(':courseId/enrollments')
   @ApiZodBody(enrollLearnersSchema, 'Upserts learners and enrollments (idempotent).')
   @HttpCode(200)
@@ -79,6 +90,7 @@ export class CoursesController {
     return this.courses.enrollLearners(id, dto);
   }
 
+  @Access.admin()
   @Put(':courseId/grades')
   @ApiZodBody(recordGradesSchema, 'Records current grades; all rows must name enrolled learners or nothing is written.')
   @HttpCode(200)
@@ -86,18 +98,22 @@ export class CoursesController {
     return this.courses.recordGrades(id, dto);
   }
 
+  @Access.courseStaff()
   @Get(':courseId/certificate-preview')
   preview(@Param('courseId', courseId) id: string) {
     return this.documents.specimen(id);
   }
 
+  @Access.courseStaff()
   @Get(':courseId/certificate-preview.pdf')
   async previewPdf(@Param('courseId', courseId) id: string, @Res() res: Response) {
     res.type('application/pdf').send(await this.documents.specimenPdf(id));
   }
 
+  @Access.courseStaff()
   @Get(':courseId/certificates')
-  certificates(@Param('courseId', courseId) id: string) {
-    return this.courses.listCertificates(id);
+  @ApiQuery({ name: 'learner', required: false, description: 'Only the certificate of this learner (username or email).' })
+  certificates(@Param('courseId', courseId) id: string, @Query('learner', new ZodValidationPipe(z.string().trim().min(1).max(255).optional(), 'query.learner')) learner?: string) {
+    return this.courses.listCertificates(id, learner);
   }
 }

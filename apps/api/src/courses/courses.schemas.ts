@@ -15,6 +15,8 @@ const courseSettings = {
   honorEligible: z.boolean().optional(),
   idVerificationRequired: z.boolean().optional(),
   certificateShowsGrade: z.boolean().optional(),
+  /** The instructor's address, copied on every "your certificate is available" mail. */
+  certificateMailCc: z.email('must be an email address').nullable().optional(),
   certificateTemplate: z
     .object({
       logo: z
@@ -61,7 +63,7 @@ export const updateCourseSchema = z
   .refine((u) => Object.keys(u).some((k) => !['confirmRetroactive', 'changedBy'].includes(k)), { message: 'nothing to change', path: [] });
 export type UpdateCourseDto = z.infer<typeof updateCourseSchema>;
 
-export const activationSchema = z.object({ active: z.boolean(), changedBy: z.string().trim().min(1).max(255) }).strict();
+export const activationSchema = z.object({ active: z.boolean(), changedBy: z.string().trim().min(1).max(255).optional() }).strict();
 export type ActivationDto = z.infer<typeof activationSchema>;
 
 export const lessonsSchema = z

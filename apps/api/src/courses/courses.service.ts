@@ -29,6 +29,7 @@ export function courseView(course: CourseRow) {
     idVerificationRequired: course.idVerificationRequired,
     certificateShowsGrade: course.certificateShowsGrade,
     certificateTemplate: course.certificateTemplate,
+    certificateMailCc: course.certificateMailCc,
     gradesFinalizedAt: course.gradesFinalizedAt?.toISOString() ?? null,
     certificatesGeneratedAt: course.certificatesGeneratedAt?.toISOString() ?? null,
     workflowId: courseWorkflowId(course.id),
@@ -267,10 +268,11 @@ export class CoursesService {
     return { courseId, recorded: dto.grades.length };
   }
 
-  async listCertificates(courseId: string) {
+  /** All certificates of the course, or those of one learner given by username or email. */
+  async listCertificates(courseId: string, learner?: string) {
     await this.requireCourse(courseId);
     const certificates = await this.db.certificate.findMany({
-      where: { courseId },
+      where: { courseId, ...(learner ? { OR: [{ learnerId: learner }, { learner: { email: { equals: learner, mode: 'insensitive' } } }] } : {}) },
       orderBy: { learnerId: 'asc' },
       include: { learner: { select: { name: true } }, invalidations: { where: { active: true }, select: { id: true } } },
     });

@@ -1,3 +1,6 @@
+import { actorOf, CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { courseIdParam } from '../courses/courses.schemas';
@@ -16,6 +19,7 @@ import { ExceptionsService } from './exceptions.service';
 const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
 
 @ApiTags('exceptions')
+@Access.courseStaff()
 @Controller('courses/:courseId/exceptions')
 export class ExceptionsController {
   constructor(private readonly exceptions: ExceptionsService) {}
@@ -27,8 +31,8 @@ export class ExceptionsController {
 
   @Post()
   @ApiZodBody(grantExceptionSchema, 'Adds one learner (username or email) to the exception list.')
-  grant(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(grantExceptionSchema)) dto: GrantExceptionDto) {
-    return this.exceptions.grantException(id, dto);
+  grant(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(grantExceptionSchema)) dto: GrantExceptionDto, @CurrentPrincipal() principal: Principal | null) {
+    return this.exceptions.grantException(id, { ...dto, grantedBy: actorOf(principal, dto.grantedBy, 'body.grantedBy') });
   }
 
   /** text/csv: `learner,notes` per line. Good lines are kept; each bad line is reported with its number. */
@@ -37,10 +41,11 @@ export class ExceptionsController {
   @ApiBody({ description: 'CSV: learner (username or email), notes', schema: { type: 'string' } })
   import(
     @Param('courseId', courseId) id: string,
-    @Query(new ZodValidationPipe(importQuerySchema, 'query')) query: { grantedBy: string },
+    @Query(new ZodValidationPipe(importQuerySchema, 'query')) query: { grantedBy?: string },
     @Body() csv: string,
+    @CurrentPrincipal() principal: Principal | null,
   ) {
-    return this.exceptions.importExceptions(id, csv, query.grantedBy);
+    return this.exceptions.importExceptions(id, csv, actorOf(principal, query.grantedBy, 'query.grantedBy'));
   }
 
   @Post(':learnerId/removal')
@@ -50,7 +55,8 @@ export class ExceptionsController {
     @Param('courseId', courseId) id: string,
     @Param('learnerId', new ZodValidationPipe(learnerIdParam, 'path.learnerId')) learnerId: string,
     @Body(new ZodValidationPipe(removeExceptionSchema)) dto: RemoveExceptionDto,
+    @CurrentPrincipal() principal: Principal | null,
   ) {
-    return this.exceptions.removeException(id, learnerId, dto.removedBy);
+    return this.exceptions.removeException(id, learnerId, actorOf(principal, dto.removedBy, 'body.removedBy'));
   }
 }

@@ -52,7 +52,7 @@ export class ExceptionsService {
     }));
   }
 
-  async grantException(courseId: string, dto: GrantExceptionDto) {
+  async grantException(courseId: string, dto: GrantExceptionDto & { grantedBy: string }) {
     const outcome = await this.grant(courseId, dto.learner, dto.notes, dto.grantedBy);
     if (outcome.result === 'rejected') {
       if (outcome.notFound) throw new NotFoundError(`learner enrolled in ${courseId}:`, dto.learner);

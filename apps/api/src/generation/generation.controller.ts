@@ -1,3 +1,6 @@
+import { actorOf, CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { courseIdParam } from '../courses/courses.schemas';
@@ -14,27 +17,31 @@ const taskId = new ZodValidationPipe(taskIdParam, 'path.taskId');
 export class GenerationController {
   constructor(private readonly generation: GenerationService) {}
 
+  @Access.courseStaff()
   @Post('courses/:courseId/generation-tasks')
   @HttpCode(202)
   @ApiZodBody(requestGenerationSchema, 'Generate for all learners, regenerate chosen groups, or generate exception certificates.')
-  request(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(requestGenerationSchema)) dto: RequestGenerationDto) {
-    return this.generation.requestGeneration(id, dto);
+  request(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(requestGenerationSchema)) dto: RequestGenerationDto, @CurrentPrincipal() principal: Principal | null) {
+    return this.generation.requestGeneration(id, { ...dto, requestedBy: actorOf(principal, dto.requestedBy, 'body.requestedBy') });
   }
 
+  @Access.courseStaff()
   @Get('courses/:courseId/generation-tasks')
   history(@Param('courseId', courseId) id: string) {
     return this.generation.listTasks(id);
   }
 
+  @Access.taskStaff()
   @Get('generation-tasks/:taskId')
   task(@Param('taskId', taskId) id: string) {
     return this.generation.getTask(id);
   }
 
+  @Access.taskStaff()
   @Post('generation-tasks/:taskId/retry')
   @HttpCode(202)
   @ApiZodBody(retryTaskSchema, 'Runs a finished or failed task again as a new task.')
-  retry(@Param('taskId', taskId) id: string, @Body(new ZodValidationPipe(retryTaskSchema)) dto: RetryTaskDto) {
-    return this.generation.retryTask(id, dto.requestedBy);
+  retry(@Param('taskId', taskId) id: string, @Body(new ZodValidationPipe(retryTaskSchema)) dto: RetryTaskDto, @CurrentPrincipal() principal: Principal | null) {
+    return this.generation.retryTask(id, actorOf(principal, dto.requestedBy, 'body.requestedBy'));
   }
 }

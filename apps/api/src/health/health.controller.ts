@@ -1,3 +1,4 @@
+import { Access } from '../auth/access';
 import { Controller, Get, Inject, Res, type OnModuleDestroy } from '@nestjs/common';
 import { Connection } from '@temporalio/client';
 import { ApiTags } from '@nestjs/swagger';
@@ -33,6 +34,7 @@ async function probe(run: () => Promise<unknown>): Promise<Probe> {
 }
 
 @ApiTags('health')
+@Access.public()
 @Controller('health')
 export class HealthController implements OnModuleDestroy {
   /**

@@ -1,3 +1,4 @@
+import { Access } from '../auth/access';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { IMPORT_KINDS, ImportsService, type ImportKind } from './imports.service';
 
 @ApiTags('courses')
+@Access.admin()
 @Controller('courses/:courseId/imports')
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}

@@ -1,3 +1,4 @@
+import { Access } from '../auth/access';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -14,6 +15,7 @@ const CACHE = 'public, max-age=300';
 
 /** Our public keys and issuer profile: what any verifier needs, without trusting our database. */
 @ApiTags('keys')
+@Access.public()
 @Controller()
 export class KeysController {
   constructor(

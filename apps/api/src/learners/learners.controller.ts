@@ -1,3 +1,4 @@
+import { Access } from '../auth/access';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { courseIdParam } from '../courses/courses.schemas';
@@ -14,12 +15,14 @@ export class LearnersController {
   constructor(private readonly learners: LearnersService) {}
 
   /** "Request Certificate" on the Progress page, and the automatic request when a learner finishes. */
+  @Access.learnerOrStaff()
   @Post('certificate')
   @HttpCode(200)
   request(@Param('courseId', courseId) course: string, @Param('learnerId', learnerId) learner: string) {
     return this.learners.requestCertificate(course, learner);
   }
 
+  @Access.learnerOrStaff()
   @Get('progress')
   progress(@Param('courseId', courseId) course: string, @Param('learnerId', learnerId) learner: string) {
     return this.learners.progress(course, learner);

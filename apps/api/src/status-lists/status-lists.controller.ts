@@ -1,3 +1,4 @@
+import { Access } from '../auth/access';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,6 +7,7 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { StatusListsService } from './status-lists.service';
 
 @ApiTags('keys')
+@Access.public()
 @Controller('status')
 export class StatusListsController {
   constructor(private readonly lists: StatusListsService) {}

@@ -1,3 +1,4 @@
+import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -23,6 +24,7 @@ function statusFor(result: VerificationResult): number {
 }
 
 @ApiTags('verification')
+@Access.public()
 @Controller('verify')
 export class VerificationController {
   constructor(

@@ -1,0 +1,97 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Database } from '../../../shared/database';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors';
+import { AUTHENTICATOR, DATABASE } from '../common/tokens';
+import { ACCESS_POLICY, type AccessPolicy } from './access';
+import { SESSION_COOKIE, type Authenticator, type Credentials } from './authenticator';
+import { isCourseStaff, type Principal } from './principal';
+
+export type AuthenticatedRequest = Request & { principal?: Principal | null };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Pages send this header with every change they make; a cross-site form cannot. */
+export const CSRF_HEADER = 'x-requested-by';
+
+/** Authenticates the caller and checks the route's declared policy before any pipe or handler runs. */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(DATABASE) private readonly db: Database,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
+    if (!policy) throw new Error(`${context.getClass().name}.${context.getHandler().name} declares no access policy`);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (policy.kind === 'public') return true;
+
+    const credentials = credentialsOf(request);
+    const principal = await this.authenticator.authenticate(credentials);
+    if (!principal) throw new UnauthenticatedError();
+    if (credentials.bearer === undefined && credentials.apiKey === undefined && !SAFE_METHODS.has(request.method) && !request.get(CSRF_HEADER)) {
+      throw new ForbiddenError(`changes made with a browser session must carry the ${CSRF_HEADER} header`);
+    }
+    request.principal = principal;
+    await this.authorize(policy, principal, request.params as Record<string, string>);
+    return true;
+  }
+
+  private async authorize(policy: AccessPolicy, principal: Principal, params: Record<string, string>): Promise<void> {
+    switch (policy.kind) {
+      case 'public':
+      case 'signed-in':
+        return;
+      case 'admin':
+        if (principal.kind !== 'admin') throw new ForbiddenError('only platform administrators may do this');
+        return;
+      case 'course-staff':
+        return this.requireStaff(principal, params[policy.courseParam]);
+      case 'learner-or-staff': {
+        const learnerId = params[policy.learnerParam];
+        if (principal.kind === 'learner' && principal.id === learnerId) return;
+        if (principal.kind === 'learner') throw new ForbiddenError('learners may only see and request their own certificates');
+        return this.requireStaff(principal, params[policy.courseParam]);
+      }
+      case 'certificate': {
+        const id = params[policy.certificateParam];
+        const certificate = UUID.test(id) ? await this.db.certificate.findUnique({ where: { id }, select: { courseId: true, learnerId: true } }) : null;
+        if (!certificate) throw new NotFoundError('certificate', id);
+        if (policy.owner && principal.kind === 'learner' && principal.id === certificate.learnerId) return;
+        return this.requireStaff(principal, certificate.courseId);
+      }
+      case 'task-staff': {
+        const id = params[policy.taskParam];
+        const task = UUID.test(id) ? await this.db.generationTask.findUnique({ where: { id }, select: { courseId: true } }) : null;
+        if (!task) throw new NotFoundError('generation task', id);
+        return this.requireStaff(principal, task.courseId);
+      }
+    }
+  }
+
+  private requireStaff(principal: Principal, courseId: string): void {
+    if (!isCourseStaff(principal, courseId)) throw new ForbiddenError(`only staff of course ${courseId} may do this`);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function credentialsOf(request: Request): Credentials {
+  const authorization = request.get('authorization');
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (authorization !== undefined && bearer === undefined) throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
+  const apiKey = request.get('x-api-key');
+  return { bearer, apiKey, cookie: readCookie(request.get('cookie'), SESSION_COOKIE) };
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}

@@ -1,0 +1,59 @@
+import type { Principal } from '../auth/principal';
+
+/** Every value that reaches a page goes through here. */
+export const escape = (value: unknown): string =>
+  String(value ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+/** Tagged template that escapes every interpolation unless it is already rendered html. */
+export class Html {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0];
+  values.forEach((value, i) => {
+    out += render(value) + strings[i + 1];
+  });
+  return new Html(out);
+}
+
+function render(value: unknown): string {
+  if (value instanceof Html) return value.text;
+  if (Array.isArray(value)) return value.map(render).join('');
+  if (value === null || value === undefined || value === false) return '';
+  return escape(value);
+}
+
+export const date = (iso: string | Date | null | undefined): string =>
+  iso ? new Date(iso).toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : '';
+
+export const dateTime = (iso: string | Date | null | undefined): string =>
+  iso ? `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+
+export const percent = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
+
+/** The frame of every signed-in page: skip link, header with who is signed in, main landmark. */
+export function layout({ title, principal, body, script }: { title: string; principal: Principal | null; body: Html; script?: string }): string {
+  const who = principal ? html`<span class="who">Signed in as <strong>${principal.name ?? principal.id}</strong> (${principal.kind})</span>
+      <form method="post" action="/session/logout"><button class="link" type="submit">Sign out</button></form>` : '';
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Course Certificates</title>
+<link rel="stylesheet" href="/assets/app.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top"><a class="brand" href="/app">Course Certificates</a><nav>${who}</nav></header>
+<main id="main" tabindex="-1">
+${body}
+</main>
+${script ? html`<script src="/assets/${script}" defer></script>` : ''}
+</body>
+</html>`.text;
+}

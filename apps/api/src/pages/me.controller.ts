@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access';
+import { CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { PeopleService } from './people.service';
+
+@ApiTags('session')
+@Controller('me')
+export class MeController {
+  constructor(private readonly people: PeopleService) {}
+
+  /** Who the token says you are, and your courses: a learner's course cards with download links, or the courses staff run. */
+  @Access.signedIn()
+  @Get()
+  @ApiOkResponse({ description: 'id, name, role and courses of the signed-in person' })
+  me(@CurrentPrincipal() principal: Principal) {
+    return this.people.me(principal);
+  }
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../../shared/config';
+import type { Database } from '../../../shared/database';
+import type { Principal } from '../auth/principal';
+import { CoursesService } from '../courses/courses.service';
+import { ExceptionsService } from '../exceptions/exceptions.service';
+import { GenerationService } from '../generation/generation.service';
+import { LearnersService } from '../learners/learners.service';
+import { DocumentsService } from '../certificates/documents.service';
+import { CONFIG, DATABASE } from '../common/tokens';
+import { NotFoundError } from '../common/errors';
+
+/** What each person's pages show, gathered from the same services the JSON API uses. */
+@Injectable()
+export class PeopleService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly courses: CoursesService,
+    private readonly learners: LearnersService,
+    private readonly generation: GenerationService,
+    private readonly exceptions: ExceptionsService,
+    private readonly documents: DocumentsService,
+  ) {}
+
+  /** The signed-in person and their courses: a learner's course cards, or the courses staff run. */
+  async me(principal: Principal) {
+    const base = { id: principal.id, name: principal.name ?? null, role: principal.kind };
+    if (principal.kind === 'learner') return { ...base, courses: await this.courseCards(principal.id) };
+    const where = principal.kind === 'instructor' ? { id: { in: [...principal.courses] } } : {};
+    const courses = await this.db.course.findMany({ where, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, title: true, endAt: true, certificatesActive: true } });
+    return { ...base, courses: courses.map((c) => ({ courseId: c.id, title: c.title, endAt: c.endAt?.toISOString() ?? null, certificatesActive: c.certificatesActive })) };
+  }
+
+  /** The learner's dashboard: every course with what its certificate card shows. */
+  async courseCards(learnerId: string) {
+    const enrollments = await this.db.enrollment.findMany({
+      where: { learnerId },
+      orderBy: { enrolledAt: 'desc' },
+      take: 200,
+      include: { course: { select: { id: true, title: true, endAt: true } } },
+    });
+    return Promise.all(
+      enrollments.map(async (e) => {
+        const progress = await this.learners.progress(e.courseId, learnerId);
+        const certificateId = progress.display.courseCardDownload ? (progress.certificate?.id ?? null) : null;
+        return {
+          courseId: e.courseId,
+          title: e.course.title,
+          endAt: e.course.endAt?.toISOString() ?? null,
+          mode: e.mode,
+          message: progress.display.message,
+          detail: progress.display.detail,
+          actions: progress.display.actions,
+          certificate: certificateId ? await this.links(certificateId) : null,
+        };
+      }),
+    );
+  }
+
+  async links(certificateId: string) {
+    return { id: certificateId, ...(await this.documents.share(certificateId)) };
+  }
+
+  async progressPage(courseId: string, learnerId: string) {
+    const course = await this.db.course.findUnique({ where: { id: courseId }, select: { title: true, endAt: true, pacing: true } });
+    if (!course) throw new NotFoundError('course', courseId);
+    const progress = await this.learners.progress(courseId, learnerId);
+    return { course, progress, links: progress.certificate ? await this.links(progress.certificate.id) : null };
+  }
+
+  async dashboard(courseId: string) {
+    const [course, tasks, exceptions, invalidations] = await Promise.all([
+      this.courses.getCourse(courseId),
+      this.generation.listTasks(courseId),
+      this.exceptions.listExceptions(courseId),
+      this.db.invalidation.findMany({
+        where: { certificate: { courseId } },
+        orderBy: { createdAt: 'desc' },
+        take: 500,
+        include: { certificate: { select: { id: true, learner: { select: { id: true, name: true, email: true } } } } },
+      }),
+    ]);
+    return { course, tasks, exceptions, invalidations };
+  }
+}

@@ -1,0 +1,61 @@
+import type { Mail } from './mailer';
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+const frame = (inner: string) =>
+  `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111827;max-width:36rem;margin:0 auto;padding:1rem">${inner}</body></html>`;
+
+export interface CertificateMailInput {
+  learnerName: string;
+  learnerEmail: string;
+  courseTitle: string;
+  issuerName: string;
+  verifyUrl: string;
+  pdfUrl: string;
+  cc?: string | null;
+}
+
+/** "Your certificate is available": the verification link is the one thing the learner needs. */
+export function certificateAvailableMail(input: CertificateMailInput): Mail {
+  const subject = `Your certificate for ${input.courseTitle} is available`;
+  const text = [
+    `Hello ${input.learnerName},`,
+    '',
+    `Congratulations: your certificate for "${input.courseTitle}" is ready.`,
+    '',
+    `Download it (PDF): ${input.pdfUrl}`,
+    `Share or check it: ${input.verifyUrl}`,
+    '',
+    'Anyone you share the link with can see that it is genuine; the QR code on the PDF leads to the same page.',
+    '',
+    `— ${input.issuerName}`,
+  ].join('\n');
+  const html = frame(
+    `<p>Hello ${escape(input.learnerName)},</p>
+<p>Congratulations: your certificate for <strong>${escape(input.courseTitle)}</strong> is ready.</p>
+<p><a href="${escape(input.pdfUrl)}">Download your certificate (PDF)</a></p>
+<p>Share or check it: <a href="${escape(input.verifyUrl)}">${escape(input.verifyUrl)}</a></p>
+<p style="color:#4b5563">Anyone you share the link with can see that it is genuine; the QR code on the PDF leads to the same page.</p>
+<p>— ${escape(input.issuerName)}</p>`,
+  );
+  return { to: { name: input.learnerName, address: input.learnerEmail }, cc: input.cc, subject, text, html };
+}
+
+export interface CourseMessageInput {
+  learnerName: string;
+  learnerEmail: string;
+  courseTitle: string;
+  subject: string;
+  body: string;
+}
+
+/** The course team's message (the farewell), as written, with the course named. */
+export function courseMessageMail(input: CourseMessageInput): Mail {
+  const text = `Hello ${input.learnerName},\n\n${input.body}\n\n— The team of ${input.courseTitle}`;
+  const paragraphs = input.body
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escape(p).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+  const html = frame(`<p>Hello ${escape(input.learnerName)},</p>${paragraphs}<p>— The team of ${escape(input.courseTitle)}</p>`);
+  return { to: { name: input.learnerName, address: input.learnerEmail }, subject: input.subject, text, html };
+}

@@ -1,0 +1,202 @@
+import { SignJWT, generateKeyPair } from 'jose';
+import { CONTROLLERS } from '../apps/api/src/app.module';
+import { listRoutes } from '../apps/api/src/auth/routes';
+import { bearer, lmsToken } from './helpers/auth';
+import { useService, uniqueCourseId, waitFor } from './helpers/service';
+
+type Caller = 'anonymous' | 'admin' | 'apiKey' | 'instructorX' | 'instructorY' | 'learnerA' | 'learnerB';
+const CALLERS: Caller[] = ['anonymous', 'admin', 'apiKey', 'instructorX', 'instructorY', 'learnerA', 'learnerB'];
+
+const EVERYONE: Caller[] = CALLERS;
+const ADMIN: Caller[] = ['admin', 'apiKey'];
+const STAFF_X: Caller[] = [...ADMIN, 'instructorX'];
+const STAFF_X_OR_LEARNER_A: Caller[] = [...STAFF_X, 'learnerA'];
+const SIGNED_IN: Caller[] = CALLERS.filter((c) => c !== 'anonymous');
+
+/**
+ * Who may call each route, written out by hand: the guard's policies are checked against this
+ * table, not against themselves. Paths use course X, learner A (enrolled in X, holding a
+ * certificate), A's certificate and a generation task of X.
+ */
+const EXPECTED: Record<string, Caller[]> = {
+  'GET /health': EVERYONE,
+  'GET /session': EVERYONE,
+  'POST /session/logout': EVERYONE,
+  'GET /me': SIGNED_IN,
+  'POST /courses': ADMIN,
+  'GET /courses/:courseId': STAFF_X,
+  'PATCH /courses/:courseId': STAFF_X,
+  'PUT /courses/:courseId/certificates/activation': STAFF_X,
+  'PUT /courses/:courseId/lessons': ADMIN,
+  'PUT /courses/:courseId/completions': ADMIN,
+  'PUT /courses/:courseId/enrollments': ADMIN,
+  'PUT /courses/:courseId/grades': ADMIN,
+  'GET /courses/:courseId/certificate-preview': STAFF_X,
+  'GET /courses/:courseId/certificate-preview.pdf': STAFF_X,
+  'GET /courses/:courseId/certificates': STAFF_X,
+  'POST /courses/:courseId/farewell': STAFF_X,
+  'GET /certificates/:certificateId/credential.jwt': STAFF_X_OR_LEARNER_A,
+  'GET /certificates/:certificateId/certificate.pdf': STAFF_X_OR_LEARNER_A,
+  'GET /certificates/:certificateId/badge.png': STAFF_X_OR_LEARNER_A,
+  'GET /certificates/:certificateId/share': STAFF_X_OR_LEARNER_A,
+  'GET /certificates/:certificateId': STAFF_X_OR_LEARNER_A,
+  'POST /certificates/:certificateId/invalidations': STAFF_X,
+  'POST /certificates/:certificateId/reinstatement': STAFF_X,
+  'GET /verify/:certificateId': EVERYONE,
+  'POST /verify': EVERYONE,
+  'POST /courses/:courseId/generation-tasks': STAFF_X,
+  'GET /courses/:courseId/generation-tasks': STAFF_X,
+  'GET /generation-tasks/:taskId': STAFF_X,
+  'POST /generation-tasks/:taskId/retry': STAFF_X,
+  'GET /courses/:courseId/exceptions': STAFF_X,
+  'POST /courses/:courseId/exceptions': STAFF_X,
+  'POST /courses/:courseId/exceptions/import': STAFF_X,
+  'POST /courses/:courseId/exceptions/:learnerId/removal': STAFF_X,
+  'POST /courses/:courseId/learners/:learnerId/certificate': STAFF_X_OR_LEARNER_A,
+  'GET /courses/:courseId/learners/:learnerId/progress': STAFF_X_OR_LEARNER_A,
+  'POST /courses/:courseId/imports/:kind': ADMIN,
+  'GET /.well-known/jwks.json': EVERYONE,
+  'GET /keys/:thumbprint': EVERYONE,
+  'GET /issuer': EVERYONE,
+  'GET /status/:list': EVERYONE,
+  'GET /': EVERYONE,
+  'GET /app': SIGNED_IN,
+  'GET /app/learner': SIGNED_IN,
+  'GET /app/courses/:courseId/progress': SIGNED_IN,
+  'GET /app/courses/:courseId/certificates': STAFF_X,
+  'GET /assets/:file': EVERYONE,
+};
+
+describe('access: every route × every kind of caller', () => {
+  const ctx = useService();
+  const headers = {} as Record<Caller, Record<string, string>>;
+  const ids = {} as { courseId: string; otherCourseId: string; certificateId: string; taskId: string; thumbprint: string };
+
+  beforeAll(async () => {
+    ids.courseId = uniqueCourseId('AccessX');
+    ids.otherCourseId = uniqueCourseId('AccessY');
+    headers.anonymous = {};
+    headers.admin = bearer(await lmsToken({ role: 'admin', sub: 'platform-admin' }));
+    headers.apiKey = { 'x-api-key': process.env.TEST_API_KEY! };
+    headers.instructorX = bearer(await lmsToken({ role: 'instructor', sub: 'prof-x', courses: [ids.courseId] }));
+    headers.instructorY = bearer(await lmsToken({ role: 'instructor', sub: 'prof-y', courses: [ids.otherCourseId] }));
+    headers.learnerA = bearer(await lmsToken({ role: 'learner', sub: 'learner-a' }));
+    headers.learnerB = bearer(await lmsToken({ role: 'learner', sub: 'learner-b' }));
+
+    const suffix = ids.courseId.slice(-8);
+    for (const id of [ids.courseId, ids.otherCourseId]) {
+      await ctx.api.post('/courses', { id, title: `Access ${id}`, pacing: 'instructor', endAt: new Date(Date.now() + 1000).toISOString(), passingGrade: 0.5 });
+      await ctx.api.put(`/courses/${id}/enrollments`, {
+        enrollments: [
+          { learnerId: 'learner-a', email: `a-${suffix}@example.org`, name: 'Learner A', mode: 'verified' },
+          { learnerId: 'learner-b', email: `b-${suffix}@example.org`, name: 'Learner B', mode: 'verified' },
+        ].filter((e) => id === ids.courseId || e.learnerId === 'learner-b'),
+      });
+    }
+    await ctx.api.put(`/courses/${ids.courseId}/grades`, { grades: [{ learnerId: 'learner-a', grade: 0.9 }] });
+    await waitFor('issuance in course X', async () => Boolean((await ctx.api.get(`/courses/${ids.courseId}`)).body.certificatesGeneratedAt));
+    ids.certificateId = (await ctx.api.get(`/courses/${ids.courseId}/certificates`)).body.find((c: { learnerId: string }) => c.learnerId === 'learner-a').id;
+    ids.taskId = (await ctx.api.get(`/courses/${ids.courseId}/generation-tasks`)).body[0].id;
+    ids.thumbprint = (await ctx.api.get('/.well-known/jwks.json')).body.keys[0].kid.split('/').pop();
+  }, 60_000);
+
+  const routes = listRoutes(CONTROLLERS);
+
+  it('has an expectation for every route the API serves, and no stale ones', () => {
+    const served = routes.map((r) => `${r.method} ${r.path}`).sort();
+    expect(served).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('answers 401 to strangers, 403 to the wrong people and lets the right people through', async () => {
+    const table: string[] = [];
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      const allowed = EXPECTED[key] ?? [];
+      const path = route.path
+        .replace(':courseId', encodeURIComponent(ids.courseId))
+        .replace(':learnerId', 'learner-a')
+        .replace(':certificateId', ids.certificateId)
+        .replace(':taskId', ids.taskId)
+        .replace(':kind', 'enrollments')
+        .replace(':thumbprint', ids.thumbprint)
+        .replace(':list', '1')
+        .replace(':file', 'app.css');
+      const row: string[] = [];
+      for (const caller of CALLERS) {
+        const response = await fetch(`${ctx.service.baseUrl}${path}`, {
+          method: route.method,
+          redirect: 'manual',
+          headers: { accept: 'application/json', ...headers[caller], ...(route.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+          body: route.method === 'GET' ? undefined : '{}',
+        });
+        await response.arrayBuffer();
+        row.push(`${caller}=${response.status}`);
+        const ok = allowed.includes(caller)
+          ? response.status !== 401 && response.status !== 403 && response.status < 500
+          : response.status === (caller === 'anonymous' ? 401 : 403);
+        if (!ok) wrong.push(`${key} as ${caller}: ${response.status} (${allowed.includes(caller) ? 'should be let through' : 'should be refused'})`);
+      }
+      table.push(`${key.padEnd(58)} ${row.join(' ')}`);
+    }
+    process.stdout.write(`[access matrix]\n${table.join('\n')}\n`);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});
+
+describe('access: credentials that do not check out', () => {
+  const ctx = useService({}, { worker: false });
+  const get = (headers: Record<string, string>) => fetch(`${ctx.service.baseUrl}/me`, { headers: { accept: 'application/json', ...headers } }).then(async (r) => ({ status: r.status, body: await r.json(), header: r.headers.get('www-authenticate') }));
+
+  it('refuses expired, foreign, symmetric, wrongly addressed and malformed tokens with a reason', async () => {
+    const expired = await lmsToken({ role: 'admin', sub: 'late' }, { expiresIn: '-1m' });
+    expect(await get(bearer(expired))).toMatchObject({ status: 401, body: { code: 'unauthenticated', message: 'the token has expired' } });
+
+    const { privateKey } = await generateKeyPair('ES256');
+    const foreign = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'ES256' }).setSubject('mallory').setAudience('course-certificates').setExpirationTime('1h').sign(privateKey);
+    expect(await get(bearer(foreign))).toMatchObject({ status: 401, body: { message: 'the token is not signed by the configured LMS key' } });
+
+    const symmetric = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setAudience('course-certificates').setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(32)));
+    expect(await get(bearer(symmetric))).toMatchObject({ status: 401 });
+
+    const elsewhere = await lmsToken({ role: 'admin', sub: 'someone' }, { audience: 'another-service' });
+    expect(await get(bearer(elsewhere))).toMatchObject({ status: 401, body: { message: expect.stringContaining('"aud"') } });
+
+    const noRole = await lmsToken({ role: 'wizard', sub: 'merlin' } as never);
+    expect(await get(bearer(noRole))).toMatchObject({ status: 401, body: { message: expect.stringContaining('claims are not usable') } });
+
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","role":"admin"}').toString('base64url')}.`;
+    expect(await get(bearer(unsigned))).toMatchObject({ status: 401 });
+    expect(await get({ authorization: 'Basic YWRtaW46YWRtaW4=' })).toMatchObject({ status: 401, body: { message: 'the Authorization header must be "Bearer <token>"' } });
+    expect(await get({ 'x-api-key': 'guessed' })).toMatchObject({ status: 401, body: { message: 'the API key is not valid' } });
+    expect((await get({})).header).toContain('Bearer');
+  });
+
+  it('signs a browser in with a cookie, never redirects off-site, and refuses cookie changes without the page header', async () => {
+    const token = await lmsToken({ role: 'instructor', sub: 'prof', courses: ['course-v1:X+Y+Z'] });
+    const signIn = await fetch(`${ctx.service.baseUrl}/session?token=${token}&next=${encodeURIComponent('/app/learner')}`, { redirect: 'manual' });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('location')).toBe('/app/learner');
+    const cookie = signIn.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const session = cookie.split(';')[0];
+
+    const offsite = await fetch(`${ctx.service.baseUrl}/session?token=${token}&next=${encodeURIComponent('//evil.example/')}`, { redirect: 'manual' });
+    expect(offsite.headers.get('location')).toBe(`/app/courses/${encodeURIComponent('course-v1:X+Y+Z')}/certificates`);
+
+    const me = await fetch(`${ctx.service.baseUrl}/me`, { headers: { cookie: session, accept: 'application/json' } });
+    expect(await me.json()).toMatchObject({ id: 'prof', role: 'instructor' });
+
+    const forged = await fetch(`${ctx.service.baseUrl}/courses/${encodeURIComponent('course-v1:X+Y+Z')}/generation-tasks`, {
+      method: 'POST',
+      headers: { cookie: session, 'content-type': 'application/json', accept: 'application/json' },
+      body: '{}',
+    });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { message: string }).message).toContain('x-requested-by');
+
+    const refused = await fetch(`${ctx.service.baseUrl}/session?token=not-a-token`, { redirect: 'manual', headers: { accept: 'application/json' } });
+    expect(refused.status).toBe(401);
+  });
+});
