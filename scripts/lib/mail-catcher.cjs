@@ -3,6 +3,8 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
+/** @typedef {{ id: number, from: string, to: string[], cc: string[], subject: string, text: string, html: string, date: string, raw: string }} CaughtMail */
+
 /**
  * A local SMTP server that accepts every mail and keeps it: in memory (tests read them back),
  * optionally as .eml files and on a small web page (`npm start` shows where). Nothing leaves the
@@ -12,7 +14,7 @@ const path = require('node:path');
 async function startMailCatcher({ port = 0, host = '127.0.0.1', dir = null, webPort = null, log = () => undefined } = {}) {
   const { SMTPServer } = require('smtp-server');
   const { simpleParser } = require('mailparser');
-  /** @type {Array<{ id: number, from: string, to: string[], cc: string[], subject: string, text: string, html: string, date: string, raw: string }>} */
+  /** @type {CaughtMail[]} */
   const messages = [];
   const waiters = new Set();
   if (dir) fs.mkdirSync(dir, { recursive: true });
@@ -82,7 +84,13 @@ async function startMailCatcher({ port = 0, host = '127.0.0.1', dir = null, webP
     smtpUrl: `smtp://${host}:${smtpPort}`,
     webUrl: web ? `http://${host}:${web.address().port}` : null,
     messages,
-    /** Resolves when `count` mails matching `filter` have arrived. */
+    /**
+     * Resolves when `count` mails matching `filter` have arrived.
+     * @param {number} count
+     * @param {(mail: CaughtMail) => boolean} [filter]
+     * @param {number} [timeoutMs]
+     * @returns {Promise<CaughtMail[]>}
+     */
     waitFor(count, filter = () => true, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

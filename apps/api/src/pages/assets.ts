@@ -43,7 +43,8 @@ th { background: #f3f4f6; font-weight: 600; }
 .badge.succeeded, .badge.downloadable, .badge.on { background: #dcfce7; color: #14532d; }
 .badge.failed, .badge.error, .badge.revoked { background: #fee2e2; color: #7f1d1d; }
 .badge.running, .badge.queued { background: #dbeafe; color: #1e3a8a; }
-.status { min-height: 1.5rem; margin-top: .5rem; }
+.status { margin: .5rem 0 0; }
+.status:empty { margin: 0; }
 .status.ok { color: var(--ok); } .status.bad { color: var(--bad); }
 progress { width: 100%; height: 1.25rem; }
 .progress-text { font-variant-numeric: tabular-nums; }
@@ -59,6 +60,8 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: any
   table.stack tr { display: block; border-bottom: 2px solid var(--line); padding: .25rem 0; }
   table.stack td { display: grid; grid-template-columns: 7.5rem 1fr; border: 0; padding: .2rem .25rem; }
   table.stack td::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
+  dl.facts { grid-template-columns: 1fr; gap: 0; }
+  dl.facts dd { margin-bottom: .5rem; }
 }
 `;
 
@@ -178,7 +181,7 @@ const DASHBOARD_JS = `
       result.results.forEach(function (line) {
         var item = document.createElement('li');
         item.className = line.result === 'added' || line.result === 'already_listed' ? 'ok' : 'bad';
-        item.textContent = 'Line ' + line.line + ': ' + (line.learner || '(empty)') + ' — ' + line.result + (line.message ? ' (' + line.message + ')' : '');
+        item.textContent = 'Line ' + line.line + ': ' + (line.learner || '(empty)') + ' — ' + line.result + (line.result === 'added' ? '' : ' (' + line.message + ')');
         list.appendChild(item);
       });
       status.textContent = result.added + ' added; ' + result.results.filter(function (l) { return l.result === 'rejected'; }).length + ' line(s) rejected — see below.';

@@ -83,7 +83,7 @@ export function renderProgress(principal: Principal, { course, progress, links }
   <dl class="facts">
     <dt>Current grade</dt><dd>${percent(progress.grade)}</dd>
     <dt>Grade needed to pass</dt><dd>${percent(progress.passingGrade)}</dd>
-    <dt>Required lessons</dt><dd>${progress.requiredLessons.completed} of ${progress.requiredLessons.total} completed (optional lessons do not count)</dd>
+    <dt>Required lessons</dt><dd>${progress.requiredLessons.total === 0 ? 'none required' : `${progress.requiredLessons.completed} of ${progress.requiredLessons.total} completed (optional lessons do not count)`}</dd>
     <dt>Course ends</dt><dd>${course.endAt ? dateTime(course.endAt) : 'self-paced'}</dd>
     <dt>Standing</dt><dd>${eligibility.eligible ? 'You meet the requirements for a certificate.' : eligibility.message}</dd>
   </dl>
@@ -97,6 +97,23 @@ const GROUP_LABELS: Record<(typeof REGENERATION_GROUPS)[number], string> = {
   audit_passing: 'Audit learners who passed',
   audit_notpassing: 'Audit learners who did not pass',
   error: 'Learners whose certificates failed to generate',
+};
+
+const PHASES: Record<string, string> = {
+  waiting_for_course_end: 'waiting for the course to end',
+  finalizing_grades: 'finalizing grades',
+  issuing: 'issuing certificates',
+  active: 'course ended; certificates issued',
+};
+
+const STATUS_LABELS: Record<string, string> = {
+  downloadable: 'issued',
+  notpassing: 'not passing',
+  audit_passing: 'audit, passing',
+  audit_notpassing: 'audit, not passing',
+  error: 'failed to generate',
+  generating: 'generating',
+  unavailable: 'unavailable',
 };
 
 const TASK_KINDS: Record<string, string> = {
@@ -119,9 +136,9 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <dt>Certificates</dt><dd><span class="badge ${course.certificatesActive ? 'on' : ''}">${course.certificatesActive ? 'active' : 'not active'}</span></dd>
     <dt>Learner-generated certificates</dt><dd><span class="badge ${course.learnerGeneratedEnabled ? 'on' : ''}">${course.learnerGeneratedEnabled ? 'enabled' : 'disabled'}</span></dd>
     <dt>Course ends</dt><dd>${course.endAt ? dateTime(course.endAt) : 'self-paced'}</dd>
-    <dt>Lifecycle</dt><dd>${course.lifecycle?.phase ?? 'not started'}</dd>
+    <dt>Lifecycle</dt><dd>${PHASES[course.lifecycle?.phase ?? ''] ?? 'not started'}</dd>
     <dt>Learners enrolled</dt><dd>${course.enrollments}</dd>
-    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.map(([status, n]) => `${n} ${status}`).join(', ')}</dd>
+    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.map(([status, n]) => `${n} ${STATUS_LABELS[status] ?? status}`).join(', ')}</dd>
   </dl>
   <div class="actions">
     <form data-api="activation" data-method="PUT" action="${path}/certificates/activation" data-body='{"active":${course.certificatesActive ? 'false' : 'true'}}' data-reload>

@@ -40,7 +40,7 @@ export function renderVerificationPage(result: VerificationResult, issuerName: s
   dt { color: #4b5563; } dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
   .revocation { background: #fef3f2; border: 1px solid #fecdca; border-radius: .75rem; padding: .75rem 1rem; }
   ul { list-style: none; padding: 0; background: #fff; border-radius: .75rem; }
-  li { padding: .5rem 1rem; border-bottom: 1px solid #e5e7eb; } li:last-child { border-bottom: 0; }
+  li { padding: .5rem 1rem; border-bottom: 1px solid #e5e7eb; overflow-wrap: anywhere; } li:last-child { border-bottom: 0; }
   .ok::before { content: "✔ "; color: #0a7d38; } .ko::before { content: "✘ "; color: #b42318; }
   h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 </style>
