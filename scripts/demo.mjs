@@ -1,6 +1,7 @@
 // `npm run demo -- --learners N`: creates a demo course through the running API, lets the real
 // lifecycle workflow issue its certificates, and prints one JSON line per certificate.
 // Progress goes to stderr, so stdout is only the JSON lines.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -23,10 +24,15 @@ function fail(message) {
 if (!Number.isInteger(learners) || learners < 1 || learners > 10_000) fail('--learners must be a whole number from 1 to 10000');
 if (!Number.isFinite(endsInSeconds) || endsInSeconds < 0) fail('--ends-in must be a number of seconds');
 
+// The LMS's API key: API_KEY, else the development key `npm start` made.
+const apiKeyFile = new URL('../.data/api-key', import.meta.url);
+const apiKey = process.env.API_KEY ?? (fs.existsSync(apiKeyFile) ? fs.readFileSync(apiKeyFile, 'utf8').trim() : null);
+if (!apiKey) fail('no API key: start the service with `npm start` (it makes .data/api-key) or set API_KEY');
+
 async function call(method, path, body) {
   const response = await fetch(`${api}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: { 'x-api-key': apiKey, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = await response.json().catch(() => null);

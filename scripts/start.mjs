@@ -128,11 +128,49 @@ async function main() {
     ensureDevelopmentKey(env.SIGNING_KEY_FILE, { log: say, algorithm: env.SIGNING_KEY_ALGORITHM === 'EdDSA' ? 'EdDSA' : 'ES256' });
   }
 
+  // Sign-in: the LMS's token key and an API key (development stand-ins unless configured).
+  const { ensureDevAccess, signDevToken, ensureDemoCourse } = require('./lib/dev-access.cjs');
+  let devAccess = null;
+  if (!env.AUTH_TOKEN_KEY && !env.AUTH_TOKEN_KEY_FILE && !env.API_KEY_HASHES) {
+    devAccess = ensureDevAccess(dataDir, say);
+    env.AUTH_TOKEN_KEY_FILE = devAccess.lmsKeyFile;
+    env.API_KEY_HASHES = devAccess.apiKeyHash;
+  }
+
+  // Mail: SMTP_URL, else a local catcher that keeps every mail on this machine.
+  let mailUi = null;
+  if (env.SMTP_URL) {
+    say(`mail: sending through ${new URL(env.SMTP_URL).host}`);
+  } else {
+    const { startMailCatcher } = require('./lib/mail-catcher.cjs');
+    const smtpPort = (await canConnect('127.0.0.1', 1025)) ? await freePort() : 1025;
+    const webPort = (await canConnect('127.0.0.1', 1080)) ? await freePort() : 1080;
+    const catcher = await startMailCatcher({ port: smtpPort, webPort, dir: path.join(dataDir, 'mail'), log: say });
+    cleanups.push(catcher.stop);
+    env.SMTP_URL = catcher.smtpUrl;
+    mailUi = catcher.webUrl;
+  }
+
   startChild('worker', path.join(root, 'dist/apps/worker/src/main.js'), env);
   startChild('api', path.join(root, 'dist/apps/api/src/main.js'), env);
   const apiUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const health = await waitForHealth(`http://127.0.0.1:${port}/health`, 60_000);
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — database ${health.database.status}, temporal ${health.temporal.status}`);
+  const people = [];
+  if (devAccess) {
+    const demo = await ensureDemoCourse(`http://127.0.0.1:${port}`, devAccess.apiKey);
+    const course = encodeURIComponent(demo.courseId);
+    const instructorToken = await signDevToken(devAccess.lmsKeyFile, { sub: demo.instructorId, name: 'Demo Instructor', role: 'instructor', courses: [demo.courseId] });
+    const learnerToken = await signDevToken(devAccess.lmsKeyFile, { sub: demo.learnerId, name: 'Demo Learner', role: 'learner' });
+    people.push(
+      `  Demo course "${demo.courseId}" (development sign-in links, valid 12 h):`,
+      `  Instructor     ${apiUrl}/session?token=${instructorToken}&next=/app/courses/${course}/certificates`,
+      `  Learner        ${apiUrl}/session?token=${learnerToken}&next=/app/courses/${course}/progress`,
+      `  API key        in ${path.relative(root, devAccess.apiKeyFile)} (send it as the x-api-key header)`,
+      `  Bearer tokens  the same tokens work as "Authorization: Bearer <token>" on the API`,
+      '',
+    );
+  }
   console.log(
     [
       '',
@@ -140,7 +178,9 @@ async function main() {
       `  API docs       ${apiUrl}/docs`,
       `  Health         ${apiUrl}/health`,
       temporalUi ? `  Temporal UI    ${temporalUi}` : `  Temporal       ${env.TEMPORAL_ADDRESS}`,
+      mailUi ? `  Mail (local)   ${mailUi} — every mail the service sends is caught here (files in .data/mail)` : `  Mail           ${new URL(env.SMTP_URL).host}`,
       '',
+      ...people,
       '  Try it:        npm run demo -- --learners 5',
       '  Stop:          Ctrl-C',
       '',
