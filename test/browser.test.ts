@@ -4,6 +4,7 @@ import { MESSAGES } from '../apps/shared/domain/certificate-display';
 import { fitsViewport, launchChromium, screenshots } from './helpers/browser';
 import { lmsToken, type TokenClaims } from './helpers/auth';
 import { useService, uniqueCourseId, waitFor } from './helpers/service';
+import { startMailCatcher } from '../scripts/lib/mail-catcher.cjs';
 
 /**
  * The three kinds of people, in headless Chromium against the real service: an instructor runs
@@ -11,7 +12,13 @@ import { useService, uniqueCourseId, waitFor } from './helpers/service';
  * downloads a certificate; an employer opens the QR link. Screenshots land in the run's output.
  */
 describe('in a browser: instructor, learner and employer', () => {
-  const ctx = useService({ ISSUANCE_BATCH_SIZE: '25', ISSUANCE_CHUNK_SIZE: '100' });
+  let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
+  const env: Record<string, string> = { ISSUANCE_BATCH_SIZE: '25', ISSUANCE_CHUNK_SIZE: '100' };
+  beforeAll(async () => {
+    catcher = await startMailCatcher();
+    env.SMTP_URL = catcher.smtpUrl;
+  });
+  const ctx = useService(env);
   const shots = screenshots();
   let browser: Browser;
   const LEARNERS = 300;
@@ -39,6 +46,7 @@ describe('in a browser: instructor, learner and employer', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await catcher?.stop();
     await browser?.close();
     process.stdout.write(`[browser] screenshots in ${shots.dir}\n`);
   });
@@ -102,6 +110,27 @@ describe('in a browser: instructor, learner and employer', () => {
     expect(list).toContain('medical leave');
     await context.close();
   }, 60_000);
+
+  it('instructor: enables learner-generated certificates, opens the preview and sends the farewell message', async () => {
+    const { context, page } = await signedIn({ ...instructor, courses: [instructorCourse] }, dashboardPath());
+    await page.getByRole('button', { name: 'Enable learner-generated certificates' }).click();
+    await page.getByRole('button', { name: 'Disable learner-generated certificates' }).waitFor();
+    expect(await page.locator('#settings-heading ~ dl').innerText()).toMatch(/Learner-generated certificates\s+enabled/);
+
+    const preview = await context.request.get(await page.getByRole('link', { name: 'Preview the example certificate' }).getAttribute('href').then((href) => `${ctx.service.baseUrl}${href}`));
+    expect(preview.status()).toBe(200);
+    expect((await preview.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.fill('#farewell-body', 'Thank you all. Keep your keys safe.');
+    await page.getByRole('button', { name: 'Send to all learners' }).click();
+    await page.locator('form[data-api=farewell] .status.ok').waitFor();
+    expect(await page.locator('form[data-api=farewell] .status').innerText()).toBe(`The message is on its way to ${LEARNERS} learner(s).`);
+    const mails = await catcher.waitFor(LEARNERS, (m) => m.subject === 'Thank you for taking Applied Cryptography', 60_000);
+    expect(new Set(mails.map((m) => m.to[0])).size).toBe(LEARNERS);
+    expect(mails[0].text).toContain('Keep your keys safe.');
+    await shots.take(page, '04b-instructor-farewell-sent');
+    await context.close();
+  }, 90_000);
 
   it('learner: requests a certificate, downloads it, and sees it on the course card', async () => {
     const { context, page } = await signedIn({ role: 'learner', sub: learnerId(1), name: 'Łucja Żółć' }, `/app/courses/${encodeURIComponent(selfPacedCourse)}/progress`);

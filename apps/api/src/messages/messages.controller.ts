@@ -51,6 +51,7 @@ export class MessagesController {
     const workflowId = courseMessageWorkflowId(message.id);
     await this.temporal.workflow.start(courseMessageWorkflow, { workflowId, taskQueue: this.config.temporal.taskQueue, args: [{ messageId: message.id }] });
     const recipients = await this.db.enrollment.count({ where: { courseId } });
-    return { id: message.id, courseId, subject: message.subject, recipients, workflowId };
+    // The API and the worker read the same configuration: without SMTP the message is recorded, not sent.
+    return { id: message.id, courseId, subject: message.subject, recipients, workflowId, mailConfigured: Boolean(this.config.mail.smtpUrl) };
   }
 }

@@ -188,6 +188,14 @@ const DASHBOARD_JS = `
       status.className = 'status ok';
       return false;
     },
+    farewell: async function (form, body, call, status) {
+      var sent = await call('POST', coursePath + '/farewell', body);
+      status.textContent = sent.mailConfigured
+        ? 'The message is on its way to ' + sent.recipients + ' learner(s).'
+        : 'Recorded, but mail is not configured on this service (SMTP_URL), so nothing was sent.';
+      status.className = 'status ' + (sent.mailConfigured ? 'ok' : 'bad');
+      return false;
+    },
     invalidate: async function (form, body, call) {
       var found = await call('GET', coursePath + '/certificates?learner=' + encodeURIComponent(body.learner));
       var issued = found.filter(function (c) { return c.status === 'downloadable' && !c.invalidated; });

@@ -236,7 +236,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
   const farewell = html`<section class="card" aria-labelledby="farewell-heading">
   <h2 id="farewell-heading">Farewell message</h2>
   <p>Sent by email to every learner enrolled in the course.</p>
-  <form data-api="farewell" action="${path}/farewell" data-done="The message is on its way to every learner.">
+  <form data-api="farewell" action="${path}/farewell">
     <label for="farewell-subject">Subject</label><input id="farewell-subject" name="subject" type="text" required value="Thank you for taking ${course.title}">
     <label for="farewell-body">Message</label><textarea id="farewell-body" name="body" required></textarea>
     <div class="actions"><button type="submit">Send to all learners</button></div><p class="status" role="status" aria-live="polite"></p>
