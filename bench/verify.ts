@@ -9,6 +9,7 @@
  * The last line is one JSON object. Compare `ratio`, not absolute numbers: the machines are noisy.
  */
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -28,7 +29,7 @@ function load(options: autocannon.Options): Promise<autocannon.Result> {
 }
 
 runBench('verify', async ({ defer, database, signingKey }) => {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, profile: { type: 'string' } } });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
   {
@@ -48,8 +49,22 @@ runBench('verify', async ({ defer, database, signingKey }) => {
     await writeCertificates({ db, keys, issuer: { publicUrl, name: 'Bench' } }, course, standings, { taskId: null, resign: false });
     const certificates = await db.certificate.findMany({ where: { courseId: 'bench-verify' }, select: { id: true, jws: true } });
 
-    const api = spawn(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], {
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: publicUrl, DATABASE_URL: url, SIGNING_KEY_FILE: keyFile, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+    // Downloads need a signed-in caller: the bench is the LMS's server, with an API key.
+    const apiKey = randomBytes(32).toString('base64url');
+    // --profile DIR writes a V8 CPU profile of the API process there (open it in Chrome DevTools).
+    const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : [];
+    const api = spawn(process.execPath, [...profile, path.join(root, 'dist/apps/api/src/main.js')], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        PUBLIC_URL: publicUrl,
+        DATABASE_URL: url,
+        SIGNING_KEY_FILE: keyFile,
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        API_KEY_HASHES: createHash('sha256').update(apiKey).digest('hex'),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     defer(() => stopChild(api));
@@ -80,7 +95,8 @@ runBench('verify', async ({ defer, database, signingKey }) => {
       cold++;
     }
     const coldPerSecond = cold / ((performance.now() - coldStart) / 1000);
-    const cached = await load({ url: `${publicUrl}/certificates/${certificates[0].id}/certificate.pdf`, connections: 8, duration: 3 });
+    const cached = await load({ url: `${publicUrl}/certificates/${certificates[0].id}/certificate.pdf`, headers: { 'x-api-key': apiKey }, connections: 8, duration: 3 });
+    if (cached.non2xx > 0) throw new Error(`${cached.non2xx} PDF downloads were refused`);
 
     const result = {
       rps: Math.round(verify.requests.average),
