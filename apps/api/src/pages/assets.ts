@@ -75,7 +75,7 @@ const APP_JS = `
   var HEADERS = { 'x-requested-by': 'certificates-ui', accept: 'application/json' };
 
   function statusOf(form) { return form.querySelector('.status') || document.getElementById(form.getAttribute('data-status')); }
-  function say(el, text, ok) { if (!el) return; el.textContent = text; el.className = 'status ' + (ok ? 'ok' : 'bad'); }
+  function say(el, text, ok) { if (!el) return; el.textContent = text; el.className = 'status ' + (ok === null ? 'busy' : ok ? 'ok' : 'bad'); }
 
   async function call(method, url, body, type) {
     var headers = Object.assign({}, HEADERS);
@@ -106,7 +106,7 @@ const APP_JS = `
     var status = statusOf(form);
     var button = form.querySelector('button[type=submit]');
     if (button) button.disabled = true;
-    say(status, 'Working…', true);
+    say(status, 'Working…', null);
     try {
       var body = fields(form);
       var extra = form.getAttribute('data-body');
