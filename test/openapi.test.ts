@@ -1,4 +1,7 @@
-import { useService } from './helpers/service';
+import type { z } from 'zod';
+import * as R from '../apps/api/src/common/response-schemas';
+import { bearer, lmsToken } from './helpers/auth';
+import { useService, uniqueCourseId, waitFor } from './helpers/service';
 
 type Operation = { security?: Array<Record<string, string[]>>; responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; requestBody?: unknown };
 
@@ -17,6 +20,7 @@ describe('OpenAPI document at /docs', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const name = `${method.toUpperCase()} ${path}`;
+        if (!Object.keys(operation.responses).some((status) => /^[23]\d\d$/.test(status))) problems.push(`${name}: no success response described`);
         for (const status of ['400', '404', '500']) {
           if (!operation.responses[status]?.content?.['application/json']?.schema) problems.push(`${name}: no ${status} error schema`);
         }
@@ -31,4 +35,60 @@ describe('OpenAPI document at /docs', () => {
     expect(problems).toEqual([]);
     expect(Object.keys(document.paths)).not.toContain('/app');
   });
+});
+
+/** Real answers parsed with the schemas /docs publishes: the documentation cannot drift from the code. */
+describe('documented answers match real ones', () => {
+  const ctx = useService();
+
+  it('every JSON answer of a whole course parses with its documented schema', async () => {
+    const checked: string[] = [];
+    const expectShape = <S extends z.ZodType>(what: string, schema: S, body: unknown): z.infer<S> => {
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) throw new Error(`${what} does not match its documented schema: ${parsed.error.message}\n${JSON.stringify(body).slice(0, 400)}`);
+      checked.push(what);
+      return parsed.data;
+    };
+    const courseId = uniqueCourseId('Docs');
+    const c = `/courses/${courseId}`;
+    const tag = courseId.slice(-8);
+    expectShape('POST /courses', R.courseResponse, (await ctx.api.post('/courses', { id: courseId, title: 'Documented', pacing: 'self', endAt: new Date(Date.now() + 864e5).toISOString(), passingGrade: 0.5 })).body);
+    expectShape('PUT lessons', R.ingestionResponse, (await ctx.api.put(`${c}/lessons`, { lessons: [{ id: 'l1', title: 'One', required: true }] })).body);
+    expectShape('PUT enrollments', R.ingestionResponse, (await ctx.api.put(`${c}/enrollments`, { enrollments: ['a', 'b', 'c'].map((x) => ({ learnerId: `${x}-${tag}`, email: `${x}-${tag}@example.org`, name: `Learner ${x}`, mode: 'verified' })) })).body);
+    expectShape('PUT grades', R.ingestionResponse, (await ctx.api.put(`${c}/grades`, { grades: [{ learnerId: `a-${tag}`, grade: 0.9 }, { learnerId: `b-${tag}`, grade: 0.2 }] })).body);
+    expectShape('PUT completions', R.ingestionResponse, (await ctx.api.put(`${c}/completions`, { completions: [{ learnerId: `a-${tag}`, lessonId: 'l1' }] })).body);
+    expectShape('POST imports', R.importResponse, (await ctx.api.raw('POST', `${c}/imports/grades`, `learnerId,grade\nc-${tag},0.7\n`, { 'content-type': 'text/csv' })).body);
+    expectShape('PATCH course', R.courseUpdateResponse, (await ctx.api.patch(c, { learnerGeneratedEnabled: true })).body);
+    expectShape('PUT activation', R.courseResponse, (await ctx.api.put(`${c}/certificates/activation`, { active: true })).body);
+    expectShape('GET preview', R.specimenResponse, (await ctx.api.get(`${c}/certificate-preview`)).body);
+    expectShape('GET progress', R.progressResponse, (await ctx.api.get(`${c}/learners/a-${tag}/progress`)).body);
+    const requested = expectShape('POST learner certificate', R.learnerRequestResponse, (await ctx.api.post(`${c}/learners/a-${tag}/certificate`)).body);
+    const certificateId = requested.certificateId!;
+    const task = expectShape('POST generation-tasks', R.taskResponse, (await ctx.api.post(`${c}/generation-tasks`, { kind: 'all_learners' })).body);
+    await waitFor('the task', async () => (await ctx.api.get(`/generation-tasks/${task.id}`)).body.state === 'succeeded');
+    expectShape('GET generation task', R.taskResponse, (await ctx.api.get(`/generation-tasks/${task.id}`)).body);
+    expectShape('GET generation-tasks', R.taskResponse.array(), (await ctx.api.get(`${c}/generation-tasks`)).body);
+    expectShape('POST retry', R.taskResponse, (await ctx.api.post(`/generation-tasks/${task.id}/retry`, {})).body);
+    expectShape('GET course', R.courseDetailResponse, (await ctx.api.get(c)).body);
+    expectShape('GET certificates', R.certificateRowResponse.array(), (await ctx.api.get(`${c}/certificates`)).body);
+    expectShape('GET certificate', R.certificateResponse, (await ctx.api.get(`/certificates/${certificateId}`)).body);
+    expectShape('GET share', R.shareResponse, (await ctx.api.get(`/certificates/${certificateId}/share`)).body);
+    expectShape('GET verify', R.verificationResponse, (await ctx.api.get(`/verify/${certificateId}`)).body);
+    const jws = await (await ctx.api.fetch(`/certificates/${certificateId}/credential.jwt`)).text();
+    expectShape('POST verify', R.verificationResponse, (await ctx.api.post('/verify', { credential: jws })).body);
+    expectShape('POST invalidation', R.invalidationCreatedResponse, (await ctx.api.post(`/certificates/${certificateId}/invalidations`, { notes: 'checking the docs' })).body);
+    expectShape('POST reinstatement', R.certificateResponse, (await ctx.api.post(`/certificates/${certificateId}/reinstatement`, {})).body);
+    expectShape('POST exception', R.exceptionResponse, (await ctx.api.post(`${c}/exceptions`, { learner: `b-${tag}`, notes: 'docs' })).body);
+    expectShape('POST exceptions import', R.exceptionImportResponse, (await ctx.api.raw('POST', `${c}/exceptions/import`, `c-${tag},docs\nnobody,x\n`, { 'content-type': 'text/csv' })).body);
+    expectShape('GET exceptions', R.exceptionResponse.array(), (await ctx.api.get(`${c}/exceptions`)).body);
+    expectShape('POST exception removal', R.exceptionRemovalResponse, (await ctx.api.post(`${c}/exceptions/b-${tag}/removal`, {})).body);
+    expectShape('POST farewell', R.farewellResponse, (await ctx.api.post(`${c}/farewell`, { subject: 'Bye', body: 'Thanks.' })).body);
+    expectShape('GET health', R.healthResponse, (await ctx.api.get('/health')).body);
+    const jwks = expectShape('GET jwks', R.jwksResponse, (await ctx.api.get('/.well-known/jwks.json')).body);
+    expectShape('GET key', R.jwkResponse, (await ctx.api.get(`/keys/${jwks.keys[0].kid.split('/').pop()}`)).body);
+    expectShape('GET issuer', R.issuerResponse, (await ctx.api.get('/issuer')).body);
+    expectShape('GET /me (learner)', R.meResponse, (await ctx.api.get('/me', bearer(await lmsToken({ role: 'learner', sub: `a-${tag}` })))).body);
+    expectShape('GET /me (instructor)', R.meResponse, (await ctx.api.get('/me', bearer(await lmsToken({ role: 'instructor', sub: 'prof', courses: [courseId] })))).body);
+    expect(checked).toHaveLength(34);
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { ApiResponse } from '@nestjs/swagger';
 import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -22,6 +23,7 @@ export class SessionController {
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiResponse({ status: 303, description: 'Signed in: the session cookie is set and the browser is sent to `next`.' })
   @Get()
   async signIn(@Query('token') token: unknown, @Query('next') next: unknown, @Res() res: Response): Promise<void> {
     if (typeof token !== 'string' || token.length === 0) throw new ValidationError([{ field: 'query.token', message: 'a signed token from the LMS is required' }]);
@@ -37,6 +39,7 @@ export class SessionController {
     res.redirect(303, safeNext(next) ?? homeOf(principal));
   }
 
+  @ApiResponse({ status: 303, description: 'Signed out.' })
   @Post('logout')
   signOut(@Req() _req: Request, @Res() res: Response): void {
     res.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -1,10 +1,11 @@
+import * as R from '../common/response-schemas';
 import { actorOf, CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
 import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiZodBody } from '../common/openapi';
+import { ApiFileResponse, ApiZodBody, ApiZodResponse } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
   certificateIdParam,
@@ -27,18 +28,21 @@ export class CertificatesController {
   ) {}
 
   @Access.certificate({ owner: true })
+  @ApiFileResponse('application/vc+jwt', 'The signed credential (compact JWS).')
   @Get(':certificateId/credential.jwt')
   async credential(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
     res.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="certificate-${id}.jwt"`).send(await this.documents.credentialJwt(id));
   }
 
   @Access.certificate({ owner: true })
+  @ApiFileResponse('application/pdf', 'The certificate PDF with its QR code and the credential attached.')
   @Get(':certificateId/certificate.pdf')
   async pdf(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
     res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="certificate-${id}.pdf"`).send(await this.documents.pdf(id));
   }
 
   @Access.certificate({ owner: true })
+  @ApiFileResponse('image/png', 'The baked Open Badges 3.0 PNG.')
   @Get(':certificateId/badge.png')
   async badge(@Param('certificateId', certificateId) id: string, @Res() res: Response) {
     res.type('image/png').setHeader('Content-Disposition', `inline; filename="badge-${id}.png"`).send(await this.documents.badge(id));
@@ -46,18 +50,21 @@ export class CertificatesController {
 
   /** The stable public link and an "Add to LinkedIn profile" link. */
   @Access.certificate({ owner: true })
+  @ApiZodResponse(200, R.shareResponse, 'Public link, LinkedIn link and download links.')
   @Get(':certificateId/share')
   share(@Param('certificateId', certificateId) id: string) {
     return this.documents.share(id);
   }
 
   @Access.certificate({ owner: true })
+  @ApiZodResponse(200, R.certificateResponse, 'The certificate and its invalidation history.')
   @Get(':certificateId')
   get(@Param('certificateId', certificateId) id: string) {
     return this.certificates.getCertificate(id);
   }
 
   @Access.certificate({ owner: false })
+  @ApiZodResponse(201, R.invalidationCreatedResponse, 'The invalidation.')
   @Post(':certificateId/invalidations')
   @ApiZodBody(invalidateCertificateSchema, 'Revokes the certificate; its public link then answers revoked.')
   invalidate(
@@ -69,6 +76,7 @@ export class CertificatesController {
   }
 
   @Access.certificate({ owner: false })
+  @ApiZodResponse(200, R.certificateResponse, 'The certificate, valid again.')
   @Post(':certificateId/reinstatement')
   @ApiZodBody(reinstateCertificateSchema, 'Lifts the active invalidation.')
   @HttpCode(200)

@@ -1,4 +1,4 @@
-import { ApiBody } from '@nestjs/swagger';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 /** Documents a request body with the same zod schema that validates it, so the docs cannot drift. */
@@ -24,3 +24,15 @@ export const ERROR_RESPONSE_SCHEMA = {
     errorId: { type: 'string', format: 'uuid', description: 'Quote it when reporting a problem; 500s are logged under it.' },
   },
 };
+
+/** Documents a 2xx answer with the zod schema the integration tests check real answers against. */
+export function ApiZodResponse(status: number, schema: z.ZodType, description: string): MethodDecorator {
+  const jsonSchema = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete jsonSchema.$schema;
+  return ApiResponse({ status, description, schema: jsonSchema });
+}
+
+/** Documents a 2xx answer that is a file or a signed token rather than JSON. */
+export function ApiFileResponse(contentType: string, description: string): MethodDecorator {
+  return ApiResponse({ status: 200, description, content: { [contentType]: { schema: { type: 'string', format: contentType.startsWith('application/pdf') || contentType.startsWith('image/') ? 'binary' : undefined } } } });
+}

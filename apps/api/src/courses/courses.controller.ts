@@ -1,3 +1,4 @@
+import * as R from '../common/response-schemas';
 import { actorOf, CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
 import { Access } from '../auth/access';
@@ -5,7 +6,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } 
 import { z } from 'zod';
 import type { Response } from 'express';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiZodBody } from '../common/openapi';
+import { ApiFileResponse, ApiZodBody, ApiZodResponse } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
   courseIdParam,
@@ -38,6 +39,7 @@ export class CoursesController {
   ) {}
 
   @Access.admin()
+  @ApiZodResponse(201, R.courseResponse, 'Created (200 when the same course already exists).')
   @Post()
   @ApiZodBody(createCourseSchema, 'Creates the course and starts its lifecycle workflow; repeating the same request is harmless.')
   async create(@Body(new ZodValidationPipe(createCourseSchema)) dto: CreateCourseDto, @Res({ passthrough: true }) res: Response) {
@@ -47,12 +49,14 @@ export class CoursesController {
   }
 
   @Access.courseStaff()
+  @ApiZodResponse(200, R.courseDetailResponse, 'The course, certificate counts, latest generation and live workflow state.')
   @Get(':courseId')
   get(@Param('courseId', courseId) id: string) {
     return this.courses.getCourse(id);
   }
 
   @Access.courseStaff()
+  @ApiZodResponse(200, R.courseUpdateResponse, 'The course after the change; reevaluationTaskId when a retroactive change queued a re-evaluation.')
   @Patch(':courseId')
   @ApiZodBody(updateCourseSchema, 'Moves the course end (the waiting workflow picks it up) or changes certificate settings.')
   update(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(updateCourseSchema)) dto: UpdateCourseDto, @CurrentPrincipal() principal: Principal | null) {
@@ -60,6 +64,7 @@ export class CoursesController {
   }
 
   @Access.courseStaff()
+  @ApiZodResponse(200, R.courseResponse, 'The course.')
   @Put(':courseId/certificates/activation')
   @ApiZodBody(activationSchema, 'Activates certificates (starting the lifecycle) or deactivates them.')
   activate(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(activationSchema)) dto: ActivationDto, @CurrentPrincipal() principal: Principal | null) {
@@ -67,6 +72,7 @@ export class CoursesController {
   }
 
   @Access.admin()
+  @ApiZodResponse(200, R.ingestionResponse, 'Lessons written.')
   @Put(':courseId/lessons')
   @HttpCode(200)
   @ApiZodBody(lessonsSchema, 'Upserts lessons; optional lessons never block completion.')
@@ -75,6 +81,7 @@ export class CoursesController {
   }
 
   @Access.admin()
+  @ApiZodResponse(200, R.ingestionResponse, 'Completions recorded.')
   @Put(':courseId/completions')
   @HttpCode(200)
   @ApiZodBody(completionsSchema, 'Records lesson completions (idempotent).')
@@ -83,6 +90,7 @@ export class CoursesController {
   }
 
   @Access.admin()
+  @ApiZodResponse(200, R.ingestionResponse, 'Learners enrolled.')
   @Put(':courseId/enrollments')
   @ApiZodBody(enrollLearnersSchema, 'Upserts learners and enrollments (idempotent).')
   @HttpCode(200)
@@ -91,6 +99,7 @@ export class CoursesController {
   }
 
   @Access.admin()
+  @ApiZodResponse(200, R.ingestionResponse, 'Grades recorded.')
   @Put(':courseId/grades')
   @ApiZodBody(recordGradesSchema, 'Records current grades; all rows must name enrolled learners or nothing is written.')
   @HttpCode(200)
@@ -99,18 +108,21 @@ export class CoursesController {
   }
 
   @Access.courseStaff()
+  @ApiZodResponse(200, R.specimenResponse, 'An unsigned SPECIMEN credential and the course template.')
   @Get(':courseId/certificate-preview')
   preview(@Param('courseId', courseId) id: string) {
     return this.documents.specimen(id);
   }
 
   @Access.courseStaff()
+  @ApiFileResponse('application/pdf', 'The SPECIMEN certificate PDF.')
   @Get(':courseId/certificate-preview.pdf')
   async previewPdf(@Param('courseId', courseId) id: string, @Res() res: Response) {
     res.type('application/pdf').send(await this.documents.specimenPdf(id));
   }
 
   @Access.courseStaff()
+  @ApiZodResponse(200, z.array(R.certificateRowResponse), 'Certificates of the course.')
   @Get(':courseId/certificates')
   @ApiQuery({ name: 'learner', required: false, description: 'Only the certificate of this learner (username or email).' })
   certificates(@Param('courseId', courseId) id: string, @Query('learner', new ZodValidationPipe(z.string().trim().min(1).max(255).optional(), 'query.learner')) learner?: string) {

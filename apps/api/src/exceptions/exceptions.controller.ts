@@ -1,10 +1,12 @@
+import * as R from '../common/response-schemas';
+import { z } from 'zod';
 import { actorOf, CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
 import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { courseIdParam } from '../courses/courses.schemas';
-import { ApiZodBody } from '../common/openapi';
+import { ApiZodBody, ApiZodResponse } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
   grantExceptionSchema,
@@ -24,11 +26,13 @@ const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
 export class ExceptionsController {
   constructor(private readonly exceptions: ExceptionsService) {}
 
+  @ApiZodResponse(200, z.array(R.exceptionResponse), 'The exception list.')
   @Get()
   list(@Param('courseId', courseId) id: string) {
     return this.exceptions.listExceptions(id);
   }
 
+  @ApiZodResponse(201, R.exceptionResponse, 'The learner on the list.')
   @Post()
   @ApiZodBody(grantExceptionSchema, 'Adds one learner (username or email) to the exception list.')
   grant(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(grantExceptionSchema)) dto: GrantExceptionDto, @CurrentPrincipal() principal: Principal | null) {
@@ -36,6 +40,7 @@ export class ExceptionsController {
   }
 
   /** text/csv: `learner,notes` per line. Good lines are kept; each bad line is reported with its number. */
+  @ApiZodResponse(200, R.exceptionImportResponse, 'One result per line.')
   @Post('import')
   @HttpCode(200)
   @ApiBody({ description: 'CSV: learner (username or email), notes', schema: { type: 'string' } })
@@ -48,6 +53,7 @@ export class ExceptionsController {
     return this.exceptions.importExceptions(id, csv, actorOf(principal, query.grantedBy, 'query.grantedBy'));
   }
 
+  @ApiZodResponse(200, R.exceptionRemovalResponse, 'Removed; whether a certificate was invalidated with it.')
   @Post(':learnerId/removal')
   @HttpCode(200)
   @ApiZodBody(removeExceptionSchema, 'Takes the learner off the list; a certificate that stood only on the exception is invalidated.')

@@ -1,3 +1,5 @@
+import { ApiZodResponse } from '../common/openapi';
+import * as R from '../common/response-schemas';
 import { Access } from '../auth/access';
 import { Controller, Get, Inject, Res, type OnModuleDestroy } from '@nestjs/common';
 import { Connection } from '@temporalio/client';
@@ -60,6 +62,7 @@ export class HealthController implements OnModuleDestroy {
   }
 
   /** API, database and Temporal reported separately; 503 when any dependency is down. */
+  @ApiZodResponse(200, R.healthResponse, 'All up (the same body with 503 when one is down).')
   @Get()
   async check(@Res({ passthrough: true }) res: Response) {
     const [database, temporal] = await Promise.all([

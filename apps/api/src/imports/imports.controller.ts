@@ -1,3 +1,5 @@
+import { ApiZodResponse } from '../common/openapi';
+import * as R from '../common/response-schemas';
 import { Access } from '../auth/access';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
@@ -13,6 +15,7 @@ export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
   /** text/csv with a header line; refused whole, with every bad line reported, if any line is bad. */
+  @ApiZodResponse(200, R.importResponse, 'Rows written.')
   @Post(':kind')
   @HttpCode(200)
   @ApiBody({

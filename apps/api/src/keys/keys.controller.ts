@@ -1,3 +1,5 @@
+import { ApiZodResponse } from '../common/openapi';
+import * as R from '../common/response-schemas';
 import { Access } from '../auth/access';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -27,6 +29,7 @@ export class KeysController {
     return publicJwks(this.keys).keys.map((jwk) => ({ ...jwk, kid: keyUrl(this.config.http.publicUrl, jwk.kid!) }));
   }
 
+  @ApiZodResponse(200, R.jwksResponse, 'Our public keys.')
   @Get('.well-known/jwks.json')
   jwks(@Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', CACHE);
@@ -34,6 +37,7 @@ export class KeysController {
   }
 
   /** The kid of every credential: the bare public JWK. */
+  @ApiZodResponse(200, R.jwkResponse, 'One public key (the kid of credentials).')
   @Get('keys/:thumbprint')
   key(@Param('thumbprint', new ZodValidationPipe(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a key thumbprint'), 'path.thumbprint')) thumbprint: string, @Res({ passthrough: true }) res: Response) {
     const key = this.withUrls().find((k) => k.kid === keyUrl(this.config.http.publicUrl, thumbprint));
@@ -43,6 +47,7 @@ export class KeysController {
   }
 
   /** The issuer Profile, served at its id. */
+  @ApiZodResponse(200, R.issuerResponse, 'The issuer Profile.')
   @Get('issuer')
   issuer(@Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', CACHE);

@@ -1,3 +1,5 @@
+import { ApiZodResponse } from '../common/openapi';
+import * as R from '../common/response-schemas';
 import { Access } from '../auth/access';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -16,6 +18,7 @@ export class LearnersController {
 
   /** "Request Certificate" on the Progress page, and the automatic request when a learner finishes. */
   @Access.learnerOrStaff()
+  @ApiZodResponse(200, R.learnerRequestResponse, 'The certificate, or the reason there is none.')
   @Post('certificate')
   @HttpCode(200)
   request(@Param('courseId', courseId) course: string, @Param('learnerId', learnerId) learner: string) {
@@ -23,6 +26,7 @@ export class LearnersController {
   }
 
   @Access.learnerOrStaff()
+  @ApiZodResponse(200, R.progressResponse, "What the learner's Progress page shows, and why.")
   @Get('progress')
   progress(@Param('courseId', courseId) course: string, @Param('learnerId', learnerId) learner: string) {
     return this.learners.progress(course, learner);

@@ -1,3 +1,4 @@
+import * as R from '../common/response-schemas';
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
@@ -10,7 +11,7 @@ import { Access } from '../auth/access';
 import { actorOf, CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors';
-import { ApiZodBody } from '../common/openapi';
+import { ApiZodBody, ApiZodResponse } from '../common/openapi';
 import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { courseIdParam } from '../courses/courses.schemas';
@@ -35,6 +36,7 @@ export class MessagesController {
 
   /** The farewell message: recorded, then mailed to every enrolled learner by a workflow. */
   @Access.courseStaff()
+  @ApiZodResponse(202, R.farewellResponse, 'Recorded and queued for sending.')
   @Post('farewell')
   @HttpCode(202)
   @ApiZodBody(courseMessageSchema, 'Mails the message to every learner enrolled in the course.')

@@ -1,3 +1,5 @@
+import { ApiZodResponse } from '../common/openapi';
+import * as R from '../common/response-schemas';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access';
@@ -12,6 +14,7 @@ export class MeController {
 
   /** Who the token says you are, and your courses: a learner's course cards with download links, or the courses staff run. */
   @Access.signedIn()
+  @ApiZodResponse(200, R.meResponse, 'The signed-in person and their courses.')
   @Get()
   @ApiOkResponse({ description: 'id, name, role and courses of the signed-in person' })
   me(@CurrentPrincipal() principal: Principal) {

@@ -1,3 +1,4 @@
+import { ApiFileResponse } from '../common/openapi';
 import { Access } from '../auth/access';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -13,6 +14,7 @@ export class StatusListsController {
   constructor(private readonly lists: StatusListsService) {}
 
   /** The signed BitstringStatusListCredential (compact JWS) every credential's status points to. */
+  @ApiFileResponse('application/vc+jwt', 'The signed BitstringStatusListCredential.')
   @Get(':list')
   async list(@Param('list', new ZodValidationPipe(z.coerce.number().int().min(1).max(1_000_000), 'path.list')) list: number, @Res() res: Response) {
     const jws = await this.lists.statusListCredential(list);

@@ -1,3 +1,5 @@
+import { ApiZodResponse } from '../common/openapi';
+import * as R from '../common/response-schemas';
 import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
@@ -33,6 +35,7 @@ export class VerificationController {
   ) {}
 
   /** Public: the link in the certificate's QR code. HTML for people, JSON when asked for. */
+  @ApiZodResponse(200, R.verificationResponse, 'JSON when asked with Accept: application/json, else the HTML page. 410 when revoked, 404 when unknown.')
   @Get(':certificateId')
   async verify(
     @Param('certificateId', new ZodValidationPipe(certificateIdParam, 'path.certificateId')) id: string,
@@ -54,6 +57,7 @@ export class VerificationController {
    * Anyone may present a credential: JSON `{ credential }`, the bare JWS (text/plain,
    * application/jwt), or the certificate PDF / baked badge PNG itself. Every check is listed.
    */
+  @ApiZodResponse(200, R.verificationResponse, 'Valid. The same body comes with 410 (revoked) and 422 (a check failed).')
   @Post()
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', properties: { credential: { type: 'string', description: 'compact JWS' } } } })

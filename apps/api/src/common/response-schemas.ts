@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/**
+ * What the API answers, as zod schemas: they document the 2xx bodies in /docs, and the
+ * integration tests parse real answers with them, so the documentation cannot drift from the code.
+ */
+const iso = z.string().describe('ISO 8601 date-time');
+const isoOrNull = iso.nullable();
+const id = z.string();
+
+export const taskResponse = z.object({
+  id: z.uuid(),
+  courseId: id,
+  kind: z.enum(['all_learners', 'regenerate', 'exceptions_missing', 'exceptions_all', 'single_learner']),
+  groups: z.array(z.string()),
+  learnerId: id.nullable(),
+  requestedBy: z.string(),
+  requestedAt: iso,
+  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  total: z.number().int().nullable().describe('learners selected; null until counted'),
+  done: z.number().int(),
+  issued: z.number().int(),
+  failed: z.number().int(),
+  etaSeconds: z.number().int().nullable().describe('estimated seconds left while running'),
+  error: z.string().nullable(),
+  retryOf: z.uuid().nullable(),
+  workflowId: z.string().nullable(),
+  runId: z.string().nullable(),
+  startedAt: isoOrNull,
+  finishedAt: isoOrNull,
+});
+
+export const courseResponse = z.object({
+  id,
+  title: z.string(),
+  pacing: z.enum(['self', 'instructor']),
+  startAt: iso,
+  endAt: iso,
+  passingGrade: z.number(),
+  displayBehavior: z.enum(['end', 'end_with_date', 'early_no_info', 'early_with_info']),
+  certificateAvailableAt: isoOrNull,
+  certificatesActive: z.boolean(),
+  learnerGeneratedEnabled: z.boolean(),
+  honorEligible: z.boolean(),
+  idVerificationRequired: z.boolean(),
+  certificateShowsGrade: z.boolean(),
+  certificateTemplate: z.looseObject({}).nullable(),
+  certificateMailCc: z.string().nullable(),
+  gradesFinalizedAt: isoOrNull,
+  certificatesGeneratedAt: isoOrNull,
+  workflowId: z.string(),
+});
+
+export const courseDetailResponse = courseResponse.extend({
+  enrollments: z.number().int(),
+  certificates: z.record(z.string(), z.number().int()).describe('certificates by status'),
+  latestGeneration: taskResponse.nullable(),
+  lifecycle: z.looseObject({ phase: z.string() }).nullable().describe('live state of the course workflow; null when it is not running'),
+});
+
+export const courseUpdateResponse = courseResponse.extend({ reevaluationTaskId: z.uuid().nullable() });
+
+export const ingestionResponse = z.looseObject({ courseId: id }).describe('courseId and the number of rows written (enrolled, recorded or lessons)');
+
+export const certificateRowResponse = z.object({
+  id: z.uuid(),
+  learnerId: id,
+  learnerName: z.string(),
+  status: z.string(),
+  grade: z.number().nullable(),
+  issuedAt: isoOrNull,
+  invalidated: z.boolean(),
+  verifyUrl: z.string().nullable(),
+});
+
+const invalidationResponse = z.object({
+  id: z.uuid(),
+  notes: z.string(),
+  invalidatedBy: z.string(),
+  invalidatedAt: iso,
+  active: z.boolean(),
+  reinstatedBy: z.string().nullable().optional(),
+  reinstatedAt: isoOrNull.optional(),
+});
+
+export const certificateResponse = z.object({
+  id: z.uuid(),
+  courseId: id,
+  courseTitle: z.string(),
+  learnerId: id,
+  learnerName: z.string(),
+  status: z.string(),
+  grade: z.number().nullable(),
+  issuedAt: isoOrNull,
+  verifyUrl: z.string(),
+  invalidations: z.array(invalidationResponse),
+});
+
+export const invalidationCreatedResponse = invalidationResponse.extend({ certificateId: z.uuid() });
+
+export const shareResponse = z.object({
+  verifyUrl: z.string(),
+  linkedInUrl: z.string(),
+  pdfUrl: z.string(),
+  badgeUrl: z.string(),
+  credentialUrl: z.string(),
+});
+
+export const exceptionResponse = z.object({
+  learnerId: id,
+  name: z.string(),
+  email: z.string(),
+  grantedAt: iso,
+  grantedBy: z.string(),
+  certificateGeneratedAt: isoOrNull,
+  notes: z.string(),
+});
+
+export const exceptionImportResponse = z.object({
+  added: z.number().int(),
+  results: z.array(
+    z.object({ line: z.number().int(), learner: z.string(), result: z.enum(['added', 'already_listed', 'rejected']), message: z.string() }),
+  ),
+});
+
+export const exceptionRemovalResponse = z.object({ courseId: id, learnerId: id, removed: z.literal(true), certificateInvalidated: z.boolean() });
+
+export const learnerRequestResponse = z.object({
+  issued: z.boolean(),
+  status: z.string(),
+  reason: z.string().nullable().optional(),
+  message: z.string().nullable().optional(),
+  certificateId: z.uuid().nullable(),
+  verifyUrl: z.string().nullable(),
+});
+
+export const progressResponse = z.object({
+  courseId: id,
+  learnerId: id,
+  grade: z.number().nullable(),
+  passingGrade: z.number(),
+  requiredLessons: z.object({ total: z.number().int(), completed: z.number().int() }),
+  eligibility: z.object({ eligible: z.boolean(), reason: z.string(), message: z.string() }),
+  display: z.object({
+    message: z.string().nullable(),
+    actions: z.array(z.enum(['request_certificate', 'download_certificate'])),
+    courseCardDownload: z.boolean(),
+    detail: z.string().nullable(),
+    rule: z.string(),
+  }),
+  certificate: z.object({ id: z.uuid(), verifyUrl: z.string() }).nullable(),
+});
+
+export const verificationResponse = z.object({
+  verdict: z.enum(['valid', 'revoked', 'invalid', 'not_found']),
+  certificateId: z.string().nullable(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+  failed: z.string().nullable().optional(),
+  learner: z.object({ name: z.string() }).optional(),
+  course: z.object({ id, title: z.string() }).optional(),
+  issuer: z.object({ id: z.string(), name: z.string() }).optional(),
+  issuedAt: iso.optional(),
+  revocation: z.object({ revokedAt: iso, reason: z.string() }).optional(),
+});
+
+export const meResponse = z.object({
+  id,
+  name: z.string().nullable(),
+  role: z.enum(['admin', 'instructor', 'learner']),
+  courses: z.array(z.looseObject({ courseId: id, title: z.string() })).describe("a learner's course cards, or the courses staff run"),
+});
+
+export const farewellResponse = z.object({
+  id: z.uuid(),
+  courseId: id,
+  subject: z.string(),
+  recipients: z.number().int(),
+  workflowId: z.string(),
+  mailConfigured: z.boolean(),
+});
+
+const probeResponse = z.looseObject({ status: z.enum(['up', 'down']) });
+export const healthResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  api: z.object({ status: z.literal('up') }),
+  database: probeResponse,
+  temporal: probeResponse,
+});
+
+export const jwkResponse = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional() });
+export const jwksResponse = z.object({ keys: z.array(jwkResponse) });
+export const issuerResponse = z.object({ '@context': z.array(z.string()), id: z.string(), type: z.array(z.string()), name: z.string(), url: z.string() });
+export const specimenResponse = z.object({ specimen: z.literal(true), verifiable: z.literal(false), note: z.string(), credential: z.looseObject({}), template: z.looseObject({}).nullable() });
+export const importResponse = z.looseObject({ kind: z.enum(['enrollments', 'grades', 'completions']), courseId: id });
