@@ -91,7 +91,7 @@ describe('in a browser: instructor, learner and employer', () => {
     await context.close();
   }, 90_000);
 
-  it('instructor: uploads an exceptions CSV with a bad line and sees it reported by line', async () => {
+  it('instructor: uploads an exceptions CSV with a bad line and sees it reported by line, adds one by hand, and generates their certificates', async () => {
     const { context, page } = await signedIn({ ...instructor, courses: [instructorCourse] }, dashboardPath());
     const csv = [`${learnerId(10)},regraded by hand`, `${learnerId(20)}@example.org,medical leave`, 'nobody-at-all,typo', `${learnerId(30)},ok`].join('\n');
     await page.setInputFiles('#exception-csv', { name: 'exceptions.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -104,10 +104,19 @@ describe('in a browser: instructor, learner and employer', () => {
     expect(await page.locator('form[data-api=importExceptions] .status').innerText()).toContain('3 added; 1 line(s) rejected');
     await shots.take(page, '03-instructor-exceptions-csv');
 
-    await page.reload();
+    // One more by hand, then certificates for everyone on the list who has none (all four failed the course).
+    await page.fill('#exception-learner', learnerId(40));
+    await page.fill('#exception-notes', 'approved by the dean');
+    await page.getByRole('button', { name: 'Add exception' }).click();
+    await page.waitForLoadState('load');
+    await waitFor('the exception list', async () => ((await page.locator('#exceptions-heading ~ .table-wrap').first().innerText()).includes('approved by the dean') ? true : null));
     const list = await page.locator('#exceptions-heading ~ .table-wrap').first().innerText();
     expect(list).toContain(learnerId(10));
     expect(list).toContain('medical leave');
+    await page.getByRole('button', { name: 'Generate exception certificates' }).click();
+    const status = page.locator('form[data-api=generate]:has(legend:text("Generate exception certificates for")) .status');
+    await waitFor('the exception certificates', async () => ((await status.innerText()).startsWith('Generation finished') ? true : null), 60_000);
+    expect(await status.innerText()).toBe('Generation finished: 4 issued, 0 failed.');
     await context.close();
   }, 60_000);
 
