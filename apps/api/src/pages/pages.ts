@@ -138,7 +138,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <dt>Course ends</dt><dd>${course.endAt ? dateTime(course.endAt) : 'self-paced'}</dd>
     <dt>Lifecycle</dt><dd>${PHASES[course.lifecycle?.phase ?? ''] ?? 'not started'}</dd>
     <dt>Learners enrolled</dt><dd>${course.enrollments}</dd>
-    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.map(([status, n]) => `${n} ${STATUS_LABELS[status] ?? status}`).join(', ')}</dd>
+    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.map(([status, n]) => `${n} ${STATUS_LABELS[status] ?? status}`).join(', ')}${active.length ? ` (of the issued, ${active.length} invalidated)` : ''}</dd>
   </dl>
   <div class="actions">
     <form data-api="activation" data-method="PUT" action="${path}/certificates/activation" data-body='{"active":${course.certificatesActive ? 'false' : 'true'}}' data-reload>
