@@ -10,15 +10,6 @@ export interface MailRunResult {
   skipped: boolean;
 }
 
-function inActivity(): boolean {
-  try {
-    Context.current();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
   return {
     /**
@@ -53,7 +44,7 @@ export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
           await db.certificate.update({ where: { id: certificate.id }, data: { mailSentAt: new Date() } });
           sent += 1;
         }
-        if (inActivity()) Context.current().heartbeat({ sent });
+        Context.current().heartbeat({ sent });
       }
     },
 
@@ -66,7 +57,7 @@ export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
       const recipients = await db.enrollment.count({ where: { courseId: message.courseId } });
       await db.courseMessage.update({ where: { id: messageId }, data: { recipients } });
       if (!mailer) return { sent: 0, skipped: true, recipients };
-      const resume = inActivity() ? (Context.current().info.heartbeatDetails as { after: string; sent: number } | undefined) : undefined;
+      const resume = Context.current().info.heartbeatDetails as { after: string; sent: number } | undefined;
       let after = resume?.after ?? null;
       let sent = resume?.sent ?? 0;
       for (;;) {
@@ -89,7 +80,7 @@ export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
           );
           sent += 1;
           after = enrollment.learnerId;
-          if (inActivity()) Context.current().heartbeat({ after, sent });
+          Context.current().heartbeat({ after, sent });
         }
         await db.courseMessage.update({ where: { id: messageId }, data: { sent } });
       }

@@ -1,6 +1,5 @@
+import { escapeHtml as escape } from '../escape-html';
 import type { Mail } from './mailer';
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 const frame = (inner: string) =>
   `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111827;max-width:36rem;margin:0 auto;padding:1rem">${inner}</body></html>`;

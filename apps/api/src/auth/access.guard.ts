@@ -4,6 +4,8 @@ import type { Request } from 'express';
 import type { Database } from '../../../shared/database';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors';
 import { AUTHENTICATOR, DATABASE } from '../common/tokens';
+import { certificateIdParam } from '../certificates/certificates.schemas';
+import { taskIdParam } from '../generation/generation.schemas';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import { SESSION_COOKIE, type Authenticator, type Credentials } from './authenticator';
 import { isCourseStaff, type Principal } from './principal';
@@ -12,7 +14,7 @@ export type AuthenticatedRequest = Request & { principal?: Principal | null };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Pages send this header with every change they make; a cross-site form cannot. */
-export const CSRF_HEADER = 'x-requested-by';
+const CSRF_HEADER = 'x-requested-by';
 
 /** Authenticates the caller and checks the route's declared policy before any pipe or handler runs. */
 @Injectable()
@@ -58,14 +60,14 @@ export class AccessGuard implements CanActivate {
       }
       case 'certificate': {
         const id = params[policy.certificateParam];
-        const certificate = UUID.test(id) ? await this.db.certificate.findUnique({ where: { id }, select: { courseId: true, learnerId: true } }) : null;
+        const certificate = certificateIdParam.safeParse(id).success ? await this.db.certificate.findUnique({ where: { id }, select: { courseId: true, learnerId: true } }) : null;
         if (!certificate) throw new NotFoundError('certificate', id);
         if (policy.owner && principal.kind === 'learner' && principal.id === certificate.learnerId) return;
         return this.requireStaff(principal, certificate.courseId);
       }
       case 'task-staff': {
         const id = params[policy.taskParam];
-        const task = UUID.test(id) ? await this.db.generationTask.findUnique({ where: { id }, select: { courseId: true } }) : null;
+        const task = taskIdParam.safeParse(id).success ? await this.db.generationTask.findUnique({ where: { id }, select: { courseId: true } }) : null;
         if (!task) throw new NotFoundError('generation task', id);
         return this.requireStaff(principal, task.courseId);
       }
@@ -77,9 +79,7 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function credentialsOf(request: Request): Credentials {
+function credentialsOf(request: Request): Credentials {
   const authorization = request.get('authorization');
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (authorization !== undefined && bearer === undefined) throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
@@ -87,7 +87,7 @@ export function credentialsOf(request: Request): Credentials {
   return { bearer, apiKey, cookie: readCookie(request.get('cookie'), SESSION_COOKIE) };
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
+function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');

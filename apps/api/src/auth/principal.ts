@@ -4,7 +4,10 @@ export type Principal =
   | { kind: 'instructor'; id: string; name?: string; courses: ReadonlySet<string> }
   | { kind: 'learner'; id: string; name?: string };
 
-export type Role = Principal['kind'];
+/** The LMS's own server, which must name the person it acts for. */
+export function isApiKey(principal: Principal | null): boolean {
+  return principal?.kind === 'admin' && principal.via === 'api-key';
+}
 
 export function isCourseStaff(principal: Principal | null, courseId: string): boolean {
   if (!principal) return false;

@@ -1,7 +1,6 @@
-import { ApiResponse } from '@nestjs/swagger';
-import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { decodeJwt } from 'jose';
 import type { AppConfig } from '../../../shared/config';
 import { ValidationError } from '../common/errors';
@@ -41,7 +40,7 @@ export class SessionController {
 
   @ApiResponse({ status: 303, description: 'Signed out.' })
   @Post('logout')
-  signOut(@Req() _req: Request, @Res() res: Response): void {
+  signOut(@Res() res: Response): void {
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/');
   }

@@ -1,35 +1,24 @@
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import { errorBodySchema } from './error.filter';
+
+/** A zod schema as the JSON Schema OpenAPI embeds (without the `$schema` dialect line). */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return jsonSchema;
+}
 
 /** Documents a request body with the same zod schema that validates it, so the docs cannot drift. */
 export function ApiZodBody(schema: z.ZodType, description?: string): MethodDecorator {
-  const jsonSchema = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  delete jsonSchema.$schema;
-  return ApiBody({ schema: jsonSchema, description });
+  return ApiBody({ schema: jsonSchemaOf(schema, 'input'), description });
 }
 
 /** The one error shape every route answers with (ErrorFilter). */
-export const ERROR_RESPONSE_SCHEMA = {
-  type: 'object',
-  required: ['statusCode', 'code', 'message', 'errorId'],
-  properties: {
-    statusCode: { type: 'integer', example: 400 },
-    code: { type: 'string', description: 'Stable machine-readable code, e.g. validation_failed, not_found, forbidden.', example: 'validation_failed' },
-    message: { type: 'string', description: 'What went wrong, naming the field.', example: 'body.passingGrade: Too big: expected number to be <=1' },
-    fields: {
-      type: 'array',
-      description: 'Present for validation errors: one entry per offending field.',
-      items: { type: 'object', properties: { field: { type: 'string', example: 'body.passingGrade' }, message: { type: 'string' } } },
-    },
-    errorId: { type: 'string', format: 'uuid', description: 'Quote it when reporting a problem; 500s are logged under it.' },
-  },
-};
+export const ERROR_RESPONSE_SCHEMA = jsonSchemaOf(errorBodySchema, 'output');
 
 /** Documents a 2xx answer with the zod schema the integration tests check real answers against. */
 export function ApiZodResponse(status: number, schema: z.ZodType, description: string): MethodDecorator {
-  const jsonSchema = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
-  delete jsonSchema.$schema;
-  return ApiResponse({ status, description, schema: jsonSchema });
+  return ApiResponse({ status, description, schema: jsonSchemaOf(schema, 'output') });
 }
 
 /** Documents a 2xx answer that is a file or a signed token rather than JSON. */

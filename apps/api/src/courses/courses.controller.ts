@@ -1,6 +1,6 @@
 import * as R from '../common/response-schemas';
 import { actorOf, CurrentPrincipal } from '../auth/current-principal';
-import type { Principal } from '../auth/principal';
+import { isApiKey, type Principal } from '../auth/principal';
 import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { z } from 'zod';
@@ -60,7 +60,7 @@ export class CoursesController {
   @Patch(':courseId')
   @ApiZodBody(updateCourseSchema, 'Moves the course end (the waiting workflow picks it up) or changes certificate settings.')
   update(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(updateCourseSchema)) dto: UpdateCourseDto, @CurrentPrincipal() principal: Principal | null) {
-    return this.courses.updateCourse(id, { ...dto, changedBy: principal?.kind === 'admin' && principal.via === 'api-key' ? dto.changedBy : principal?.id });
+    return this.courses.updateCourse(id, { ...dto, changedBy: isApiKey(principal) ? dto.changedBy : principal?.id });
   }
 
   @Access.courseStaff()

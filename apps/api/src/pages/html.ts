@@ -1,8 +1,5 @@
+import { escapeHtml } from '../../../shared/escape-html';
 import type { Principal } from '../auth/principal';
-
-/** Every value that reaches a page goes through here. */
-export const escape = (value: unknown): string =>
-  String(value ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 /** Tagged template that escapes every interpolation unless it is already rendered html. */
 export class Html {
@@ -24,7 +21,8 @@ function render(value: unknown): string {
   if (value instanceof Html) return value.text;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === null || value === undefined || value === false) return '';
-  return escape(value);
+  // Every value that reaches a page goes through here.
+  return escapeHtml(String(value));
 }
 
 export const date = (iso: string | Date | null | undefined): string =>

@@ -1,7 +1,7 @@
 import { ApiZodResponse } from '../common/openapi';
 import * as R from '../common/response-schemas';
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access';
 import { CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
@@ -16,7 +16,6 @@ export class MeController {
   @Access.signedIn()
   @ApiZodResponse(200, R.meResponse, 'The signed-in person and their courses.')
   @Get()
-  @ApiOkResponse({ description: 'id, name, role and courses of the signed-in person' })
   me(@CurrentPrincipal() principal: Principal) {
     return this.people.me(principal);
   }

@@ -1,7 +1,5 @@
+import { escapeHtml as escape } from '../../../shared/escape-html';
 import type { VerificationResult } from './verification.service';
-
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 const HEADLINES: Record<VerificationResult['verdict'], { title: string; tone: string; summary: string }> = {
   valid: { title: 'VALID', tone: '#0a7d38', summary: 'This certificate was issued by us and has not been revoked.' },
