@@ -10,6 +10,8 @@ import { decideDisplay } from '../../../shared/domain/certificate-display';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
 
+type CourseRow = NonNullable<Awaited<ReturnType<Database['course']['findUnique']>>>;
+
 @Injectable()
 export class LearnersService {
   constructor(
@@ -57,7 +59,17 @@ export class LearnersService {
 
   /** Exactly what the learner's Progress page shows about the certificate, and why. */
   async progress(courseId: string, learnerId: string) {
-    const course = await this.requireEnrollment(courseId, learnerId);
+    return (await this.courseProgress(courseId, learnerId)).progress;
+  }
+
+  /** The progress and the course row it was decided from, for pages that show both. */
+  async courseProgress(courseId: string, learnerId: string) {
+    return this.progressOf(await this.requireEnrollment(courseId, learnerId), learnerId);
+  }
+
+  /** Progress of a learner the caller already knows to be enrolled in `course`. */
+  async progressOf(course: CourseRow, learnerId: string) {
+    const courseId = course.id;
     const facts = (await loadCourseFacts(this.db, courseId))!;
     const [standing] = await loadStandings(this.db, facts, { kind: 'single_learner', learnerId }, { after: null, upTo: null }, 1);
     const eligibility = decideFor(facts, standing);
@@ -75,7 +87,7 @@ export class LearnersService {
       eligibility,
     });
     const downloadable = display.actions.includes('download_certificate');
-    return {
+    const progress = {
       courseId,
       learnerId,
       grade: standing.grade,
@@ -87,5 +99,6 @@ export class LearnersService {
         ? { id: standing.certificateId, verifyUrl: `${this.config.http.publicUrl}/verify/${standing.certificateId}` }
         : null,
     };
+    return { course, progress };
   }
 }

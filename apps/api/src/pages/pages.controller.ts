@@ -32,7 +32,7 @@ export class PagesController {
   async app(@CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const home = homeOf(principal);
     if (home !== '/app') return res.redirect(303, home);
-    res.type('html').send(renderCourseList(principal, (await this.people.me(principal)).courses as never));
+    res.type('html').send(renderCourseList(principal, await this.people.staffCourses(principal)));
   }
 
   @Access.signedIn()

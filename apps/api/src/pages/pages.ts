@@ -22,7 +22,7 @@ export function renderHome(): string {
   });
 }
 
-export function renderCourseList(principal: Principal, courses: Array<{ courseId: string; title: string; endAt: string | null; certificatesActive: boolean }>): string {
+export function renderCourseList(principal: Principal, courses: Awaited<ReturnType<PeopleService['staffCourses']>>): string {
   const rows = courses.map(
     (c) => html`<tr><td data-label="Course"><a href="${courseLink(c.courseId, 'certificates')}">${c.title}</a><div class="muted small">${c.courseId}</div></td>
 <td data-label="Ends">${date(c.endAt)}</td><td data-label="Certificates"><span class="badge ${c.certificatesActive ? 'on' : ''}">${c.certificatesActive ? 'active' : 'not active'}</span></td></tr>`,

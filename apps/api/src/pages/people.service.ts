@@ -8,7 +8,6 @@ import { GenerationService } from '../generation/generation.service';
 import { LearnersService } from '../learners/learners.service';
 import { DocumentsService } from '../certificates/documents.service';
 import { CONFIG, DATABASE } from '../common/tokens';
-import { NotFoundError } from '../common/errors';
 
 /** What each person's pages show, gathered from the same services the JSON API uses. */
 @Injectable()
@@ -26,10 +25,14 @@ export class PeopleService {
   /** The signed-in person and their courses: a learner's course cards, or the courses staff run. */
   async me(principal: Principal) {
     const base = { id: principal.id, name: principal.name ?? null, role: principal.kind };
-    if (principal.kind === 'learner') return { ...base, courses: await this.courseCards(principal.id) };
+    return { ...base, courses: principal.kind === 'learner' ? await this.courseCards(principal.id) : await this.staffCourses(principal) };
+  }
+
+  /** The courses an instructor's token names (that exist here), or every course for an admin. */
+  async staffCourses(principal: Principal) {
     const where = principal.kind === 'instructor' ? { id: { in: [...principal.courses] } } : {};
     const courses = await this.db.course.findMany({ where, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, title: true, endAt: true, certificatesActive: true } });
-    return { ...base, courses: courses.map((c) => ({ courseId: c.id, title: c.title, endAt: c.endAt?.toISOString() ?? null, certificatesActive: c.certificatesActive })) };
+    return courses.map((c) => ({ courseId: c.id, title: c.title, endAt: c.endAt.toISOString(), certificatesActive: c.certificatesActive }));
   }
 
   /** The learner's dashboard: every course with what its certificate card shows. */
@@ -38,16 +41,16 @@ export class PeopleService {
       where: { learnerId },
       orderBy: { enrolledAt: 'desc' },
       take: 200,
-      include: { course: { select: { id: true, title: true, endAt: true } } },
+      include: { course: true },
     });
     return Promise.all(
       enrollments.map(async (e) => {
-        const progress = await this.learners.progress(e.courseId, learnerId);
+        const { progress } = await this.learners.progressOf(e.course, learnerId);
         const certificateId = progress.display.courseCardDownload ? (progress.certificate?.id ?? null) : null;
         return {
           courseId: e.courseId,
           title: e.course.title,
-          endAt: e.course.endAt?.toISOString() ?? null,
+          endAt: e.course.endAt.toISOString(),
           mode: e.mode,
           message: progress.display.message,
           detail: progress.display.detail,
@@ -63,9 +66,7 @@ export class PeopleService {
   }
 
   async progressPage(courseId: string, learnerId: string) {
-    const course = await this.db.course.findUnique({ where: { id: courseId }, select: { title: true, endAt: true, pacing: true } });
-    if (!course) throw new NotFoundError('course', courseId);
-    const progress = await this.learners.progress(courseId, learnerId);
+    const { course, progress } = await this.learners.courseProgress(courseId, learnerId);
     return { course, progress, links: progress.certificate ? await this.links(progress.certificate.id) : null };
   }
 
