@@ -27,12 +27,12 @@ function ensureDevAccess(dataDir, log) {
  * Signs a token the way the LMS would.
  * @param {string} keyFile a private JWK (P-256)
  * @param {Record<string, unknown>} claims sub, role, courses, name
- * @param {string} [expiresIn]
+ * @param {{ expiresIn?: string, audience?: string }} [options]
  */
-async function signDevToken(keyFile, claims, expiresIn = '12h') {
+async function signDevToken(keyFile, claims, { expiresIn = '12h', audience = process.env.AUTH_TOKEN_AUDIENCE ?? 'course-certificates' } = {}) {
   const { importJWK, SignJWT } = require('jose');
   const key = await importJWK(JSON.parse(fs.readFileSync(keyFile, 'utf8')), 'ES256');
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'JWT' }).setIssuedAt().setExpirationTime(expiresIn).setAudience(process.env.AUTH_TOKEN_AUDIENCE ?? 'course-certificates').sign(key);
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'JWT' }).setIssuedAt().setExpirationTime(expiresIn).setAudience(audience).sign(key);
 }
 
 const DEMO_COURSE = 'course-v1:Demo+CERT101+2030';

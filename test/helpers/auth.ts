@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { signDevToken } from '../../scripts/lib/dev-access.cjs';
 
 export type TokenClaims =
   | { role: 'admin'; sub: string; name?: string }
@@ -12,14 +11,7 @@ export type TokenClaims =
  */
 export async function lmsToken(claims: TokenClaims, { expiresIn = '1h', audience = 'course-certificates', keyFile = process.env.AUTH_TOKEN_KEY_FILE } = {}): Promise<string> {
   if (!keyFile) throw new Error('AUTH_TOKEN_KEY_FILE is not set; run the tests through jest so global-setup makes the LMS key');
-  const jwk = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as JWK;
-  const key = await importJWK(jwk, 'ES256');
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .setAudience(audience)
-    .sign(key);
+  return signDevToken(keyFile, claims, { expiresIn, audience });
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
