@@ -198,5 +198,8 @@ describe('access: credentials that do not check out', () => {
 
     const refused = await fetch(`${ctx.service.baseUrl}/session?token=not-a-token`, { redirect: 'manual', headers: { accept: 'application/json' } });
     expect(refused.status).toBe(401);
+
+    // A cookie that is not even URI-encoded properly is refused like any bad credential, not a 500.
+    expect(await get({ cookie: 'certificates_session=%E0%A4%A' })).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
   });
 });
