@@ -21,4 +21,6 @@ COPY --from=build /app/package.json /app/prisma.config.ts ./
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
 EXPOSE 3000
+# Reads the database password from DATABASE_PASSWORD_FILE (a Docker secret), then runs the command.
+ENTRYPOINT ["sh", "/app/scripts/docker-entrypoint.sh"]
 CMD ["node", "dist/apps/api/src/main.js"]
