@@ -129,7 +129,7 @@ async function main() {
   }
 
   // Sign-in: the LMS's token key and an API key (development stand-ins unless configured).
-  const { ensureDevAccess, signDevToken, ensureDemoCourse } = require('./lib/dev-access.cjs');
+  const { ensureDevAccess, startDevSignIn, ensureDemoCourse } = require('./lib/dev-access.cjs');
   let devAccess = null;
   if (!env.AUTH_TOKEN_KEY && !env.AUTH_TOKEN_KEY_FILE && !env.API_KEY_HASHES) {
     devAccess = ensureDevAccess(dataDir, say);
@@ -160,14 +160,23 @@ async function main() {
   if (devAccess) {
     const demo = await ensureDemoCourse(`http://127.0.0.1:${port}`, devAccess.apiKey);
     const course = encodeURIComponent(demo.courseId);
-    const instructorToken = await signDevToken(devAccess.lmsKeyFile, { sub: demo.instructorId, name: 'Demo Instructor', role: 'instructor', courses: [demo.courseId] });
-    const learnerToken = await signDevToken(devAccess.lmsKeyFile, { sub: demo.learnerId, name: 'Demo Learner', role: 'learner' });
+    // Sign-in tokens live minutes and open one session each, so the links go through a small
+    // stand-in for the LMS that signs a fresh one at every click.
+    const signIn = await startDevSignIn({
+      keyFile: devAccess.lmsKeyFile,
+      apiUrl,
+      people: {
+        instructor: { claims: { sub: demo.instructorId, name: 'Demo Instructor', role: 'instructor', courses: [demo.courseId] }, next: `/app/courses/${course}/certificates` },
+        learner: { claims: { sub: demo.learnerId, name: 'Demo Learner', role: 'learner' }, next: `/app/courses/${course}/progress` },
+      },
+    });
+    cleanups.push(signIn.stop);
     people.push(
-      `  Demo course "${demo.courseId}" (development sign-in links, valid 12 h):`,
-      `  Instructor     ${apiUrl}/session?token=${instructorToken}&next=/app/courses/${course}/certificates`,
-      `  Learner        ${apiUrl}/session?token=${learnerToken}&next=/app/courses/${course}/progress`,
+      `  Demo course "${demo.courseId}" (development sign-in links, as the LMS would link; each click signs in afresh):`,
+      `  Instructor     ${signIn.url}/instructor`,
+      `  Learner        ${signIn.url}/learner`,
       `  API key        in ${path.relative(root, devAccess.apiKeyFile)} (send it as the x-api-key header)`,
-      `  Bearer tokens  the same tokens work as "Authorization: Bearer <token>" on the API`,
+      `  Bearer tokens  sign your own with ${path.relative(root, devAccess.lmsKeyFile)} (claims sub, role, courses, aud, exp)`,
       '',
     );
   }

@@ -1,7 +1,7 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { CONTROLLERS } from '../apps/api/src/app.module';
 import { listRoutes } from '../apps/api/src/auth/routes';
-import { bearer, lmsToken } from './helpers/auth';
+import { bearer, lmsToken, signInToken } from './helpers/auth';
 import { useService, uniqueCourseId, waitFor } from './helpers/service';
 
 type Caller = 'anonymous' | 'admin' | 'apiKey' | 'instructorX' | 'instructorY' | 'learnerA' | 'learnerB';
@@ -21,6 +21,7 @@ const SIGNED_IN: Caller[] = CALLERS.filter((c) => c !== 'anonymous');
 const EXPECTED: Record<string, Caller[]> = {
   'GET /health': EVERYONE,
   'GET /session': EVERYONE,
+  'POST /session': EVERYONE,
   'POST /session/logout': EVERYONE,
   'GET /me': SIGNED_IN,
   'POST /courses': ADMIN,
@@ -172,9 +173,17 @@ describe('access: credentials that do not check out', () => {
     expect((await get({})).header).toContain('Bearer');
   });
 
-  it('signs a browser in with a cookie, never redirects off-site, and refuses cookie changes without the page header', async () => {
-    const token = await lmsToken({ role: 'instructor', sub: 'prof', courses: ['course-v1:X+Y+Z'] });
-    const signIn = await fetch(`${ctx.service.baseUrl}/session?token=${token}&next=${encodeURIComponent('/app/learner')}`, { redirect: 'manual' });
+  it('signs a browser in with a session cookie, never redirects off-site, and refuses cookie changes without the page header', async () => {
+    const prof = { role: 'instructor', sub: 'prof', courses: ['course-v1:X+Y+Z'] } as const;
+    // What the sign-in page's form posts, from the service's own origin.
+    const confirm = async (next: string) =>
+      fetch(`${ctx.service.baseUrl}/session`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ctx.service.baseUrl, accept: 'application/json' },
+        body: new URLSearchParams({ token: await signInToken({ ...prof, courses: [...prof.courses] }), next }),
+      });
+    const signIn = await confirm('/app/learner');
     expect(signIn.status).toBe(303);
     expect(signIn.headers.get('location')).toBe('/app/learner');
     const cookie = signIn.headers.get('set-cookie')!;
@@ -182,8 +191,9 @@ describe('access: credentials that do not check out', () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     const session = cookie.split(';')[0];
 
-    const offsite = await fetch(`${ctx.service.baseUrl}/session?token=${token}&next=${encodeURIComponent('//evil.example/')}`, { redirect: 'manual' });
-    expect(offsite.headers.get('location')).toBe(`/app/courses/${encodeURIComponent('course-v1:X+Y+Z')}/certificates`);
+    for (const offsite of ['//evil.example/', '/\\evil.example/', '/\t/evil.example/', 'https://evil.example/']) {
+      expect((await confirm(offsite)).headers.get('location')).toBe(`/app/courses/${encodeURIComponent('course-v1:X+Y+Z')}/certificates`);
+    }
 
     const me = await fetch(`${ctx.service.baseUrl}/me`, { headers: { cookie: session, accept: 'application/json' } });
     expect(await me.json()).toMatchObject({ id: 'prof', role: 'instructor' });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/shared/domain/certificate-display';
 import { fitsViewport, launchChromium, screenshots } from './helpers/browser';
-import { lmsToken, type TokenClaims } from './helpers/auth';
+import { signInToken, type TokenClaims } from './helpers/auth';
 import { useService, uniqueCourseId, waitFor } from './helpers/service';
 import { startMailCatcher } from '../scripts/lib/mail-catcher.cjs';
 
@@ -54,8 +54,10 @@ describe('in a browser: instructor, learner and employer', () => {
   async function signedIn(claims: TokenClaims, next: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport, acceptDownloads: true });
     const page = await context.newPage();
-    const token = await lmsToken(claims);
+    const token = await signInToken(claims);
     await page.goto(`${ctx.service.baseUrl}/session?token=${token}&next=${encodeURIComponent(next)}`);
+    // The LMS's link only asks who to sign in as; the person confirms on our own page.
+    await Promise.all([page.waitForURL((url) => url.href === `${ctx.service.baseUrl}${next}`), page.getByRole('button', { name: /^Continue as / }).click()]);
     return { context, page };
   }
 
@@ -181,6 +183,7 @@ describe('in a browser: instructor, learner and employer', () => {
     const { context, page } = await signedIn({ ...instructor, courses: [instructorCourse] }, dashboardPath());
     await page.fill('#invalidate-learner', `${learnerId(2)}@example.org`);
     await page.fill('#invalidate-notes', 'Academic misconduct confirmed by the board');
+    await page.fill('#invalidate-public-reason', 'Revoked by the course team after a review.');
     await page.getByRole('button', { name: 'Invalidate certificate' }).click();
     await waitFor('the invalidation list', async () => ((await page.locator('#invalidation-heading ~ .table-wrap').innerText()).includes('Academic misconduct') ? true : null));
     await shots.take(page, '08-instructor-invalidated');
@@ -188,6 +191,8 @@ describe('in a browser: instructor, learner and employer', () => {
     await employer.reload();
     expect(await employer.locator('.verdict h1').innerText()).toBe('REVOKED');
     expect(await employer.locator('.revocation').innerText()).toContain('Revoked on');
+    expect(await employer.locator('.revocation').innerText()).toContain('Revoked by the course team after a review.');
+    expect(await employer.content()).not.toContain('confirmed by the board');
     await shots.take(employer, '09-employer-revoked-375px');
 
     // Reinstating from the invalidation list makes the same link valid again.
@@ -196,6 +201,20 @@ describe('in a browser: instructor, learner and employer', () => {
     await employer.reload();
     expect(await employer.locator('.verdict h1').innerText()).toBe('VALID');
     await Promise.all([context.close(), phone.close()]);
+  }, 60_000);
+
+  it('signs out from the page header: the session ends on the server, not only in this browser', async () => {
+    const { context, page } = await signedIn({ role: 'learner', sub: learnerId(1), name: 'Łucja Żółć' }, '/app/learner');
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: 'certificates_session', httpOnly: true, sameSite: 'Lax' });
+    await Promise.all([page.waitForURL(`${ctx.service.baseUrl}/`), page.getByRole('button', { name: 'Sign out' }).click()]);
+    expect(await context.cookies()).toEqual([]);
+    await page.goto(`${ctx.service.baseUrl}/app/learner`);
+    expect(await page.locator('h1').innerText()).toBe('Please sign in');
+    // The old cookie, replayed, opens nothing.
+    const replayed = await fetch(`${ctx.service.baseUrl}/me`, { headers: { cookie: `${cookie.name}=${cookie.value}`, accept: 'application/json' } });
+    expect(replayed.status).toBe(401);
+    await context.close();
   }, 60_000);
 
   it('is usable with the keyboard and readable at 375 px', async () => {

@@ -100,7 +100,7 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
     const pdfFile = path.join(dir, 'offline.pdf');
     fs.writeFileSync(pdfFile, Buffer.from(await (await ctx.api.fetch(`/certificates/${certificateId}/certificate.pdf`)).arrayBuffer()));
     const cli = (file: string) =>
-      spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'apps/cli/verify-document.ts'), file, '--jwks', jwks], { cwd: root, encoding: 'utf8' });
+      spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'apps/cli/verify-document.ts'), file, '--jwks', jwks, '--issuer', ctx.service.config.http.publicUrl], { cwd: root, encoding: 'utf8' });
     const ok = cli(pdfFile);
     expect(ok.stdout).toContain('VALID: Whitfield Diffie — Applied Cryptography');
     expect(ok.status).toBe(0);

@@ -60,6 +60,11 @@ export default async function globalSetup(): Promise<void> {
     TEST_API_KEY: apiKey,
     TEST_RUN_ID: randomUUID(),
     TEST_OUTPUT_DIR: runDir,
+    // Every suite calls from 127.0.0.1 as a handful of people; test/rate-limits.test.ts sets its own small limits.
+    RATE_LIMIT_PUBLIC: '100000/1m',
+    RATE_LIMIT_SIGN_IN: '100000/1m',
+    RATE_LIMIT_WORKFLOWS: '100000/1m',
+    RATE_LIMIT_API_KEY: '100000/1m',
   });
   log(`integration tests run against Temporal at ${temporal.address} (pid ${temporal.pid}) and ${embedded ? 'embedded PGlite' : `PostgreSQL database ${databaseName}`}\n`);
 

@@ -138,10 +138,10 @@ describe('POST /verify refuses hostile credentials, each with a precise 4xx', ()
   });
 
   it('answers 410 for a revoked credential, and 413 for an oversized token or upload', async () => {
-    await ctx.api.post(`/certificates/${certificateId}/invalidations`, { notes: 'Plagiarism', invalidatedBy: 'prof@example.org' });
+    await ctx.api.post(`/certificates/${certificateId}/invalidations`, { notes: 'Plagiarism', publicReason: 'Academic misconduct', invalidatedBy: 'prof@example.org' });
     const revoked = await present(jws);
     expect(revoked.status).toBe(410);
-    expect(revoked.body).toMatchObject({ verdict: 'revoked', revocation: { reason: 'Plagiarism' } });
+    expect(revoked.body).toMatchObject({ verdict: 'revoked', revocation: { reason: 'Academic misconduct' } });
     await ctx.api.post(`/certificates/${certificateId}/reinstatement`, { reinstatedBy: 'prof@example.org' });
     expect((await present(jws)).status).toBe(200);
 

@@ -98,6 +98,7 @@ describe('walking skeleton: course end to verified certificate', () => {
     expect(withoutNotes.body.fields).toEqual([{ field: 'body.notes', message: 'explain why the certificate is invalidated' }]);
     const invalidated = await ctx.api.post(`/certificates/${byLearner.ada.id}/invalidations`, {
       notes: 'Academic misconduct confirmed by the course team',
+      publicReason: 'Revoked by the course team.',
       invalidatedBy: 'instructor@example.org',
     });
     expect(invalidated.status).toBe(201);
@@ -108,8 +109,10 @@ describe('walking skeleton: course end to verified certificate', () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({
       verdict: 'revoked',
-      revocation: { reason: 'Academic misconduct confirmed by the course team' },
+      revocation: { reason: 'Revoked by the course team.' },
     });
+    // The internal notes are for the course team only, never for the public.
+    expect(JSON.stringify(revoked.body)).not.toContain('Academic misconduct');
 
     const reinstated = await ctx.api.post(`/certificates/${byLearner.ada.id}/reinstatement`, { reinstatedBy: 'instructor@example.org' });
     expect(reinstated.status).toBe(200);

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, parseDurationMs } from './config';
 describe('loadConfig', () => {
   it('has defaults that work on a developer machine', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', trustProxy: false });
     expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/certificates');
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'course-certificates' });
     expect(config.lifecycle).toEqual({
@@ -18,6 +18,22 @@ describe('loadConfig', () => {
     expect(config.http.publicUrl).toBe('https://certs.example.org');
     expect(config.lifecycle.gradeFinalizationDelayMs).toBe(900_000);
     expect(config.lifecycle.issuance.chunkSize).toBe(250);
+  });
+
+  it('records which security-relevant settings were given and which are development defaults', () => {
+    expect(loadConfig({}).sources).toEqual({ publicUrl: 'default', signingKey: 'default', tokenKey: 'default' });
+    expect(loadConfig({ PUBLIC_URL: 'https://certs.example.org', SIGNING_KEY_FILE: '/run/secrets/signing-key', AUTH_TOKEN_KEY_FILE: '/run/secrets/lms.pem' }).sources).toEqual({
+      publicUrl: 'PUBLIC_URL',
+      signingKey: 'SIGNING_KEY_FILE',
+      tokenKey: 'AUTH_TOKEN_KEY_FILE',
+    });
+    // An explicitly named development file is still recorded as named; the production check judges the path.
+    expect(loadConfig({ SIGNING_KEY_FILE: '.data/signing-key.json' }).sources.signingKey).toBe('SIGNING_KEY_FILE');
+    // The inline key wins over the file, as it does when the keys are loaded.
+    expect(loadConfig({ SIGNING_KEY: '{}', SIGNING_KEY_FILE: 'k.json', AUTH_TOKEN_KEY: '{}', AUTH_TOKEN_KEY_FILE: 'l.json' }).sources).toMatchObject({
+      signingKey: 'SIGNING_KEY',
+      tokenKey: 'AUTH_TOKEN_KEY',
+    });
   });
 
   it('names each invalid variable', () => {

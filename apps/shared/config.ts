@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -8,6 +9,31 @@ const duration = z
   .transform(parseDurationMs);
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** At most `limit` requests per `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/** Written "count/window", e.g. "300/1m" (300 requests a minute). */
+const rateLimit = z
+  .string()
+  .regex(/^\d+\/\d+(ms|s|m|h|d)?$/, 'expected count/window, e.g. 300/1m')
+  .transform(rateLimitOf)
+  .refine((r) => r.limit >= 1 && r.windowMs >= 1000, 'expected at least 1 request per at least 1s');
+
+/**
+ * Express's "trust proxy": false (the client is whoever connects), the number of proxies in front
+ * of the service, or the proxies' addresses and subnets (also loopback, linklocal, uniquelocal).
+ * "true" is refused: it would believe any X-Forwarded-For a client sends, defeating per-address limits.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine((text) => text !== 'true', 'give the number of proxies in front of the service, or their addresses; true would trust any client')
+  .refine((text) => /^(false|\d+)$/.test(text) || text.split(',').every((entry) => isProxyAddress(entry.trim())), 'expected false, a number of proxies, or comma-separated addresses/subnets')
+  .transform((text): false | number | string[] => (text === 'false' ? false : /^\d+$/.test(text) ? Number(text) : text.split(',').map((entry) => entry.trim())));
 
 /** Every variable the service reads, with the default that works on a developer's machine. */
 export const configSchema = z.object({
@@ -39,6 +65,8 @@ export const configSchema = z.object({
   AUTH_TOKEN_KEY_FILE: z.string().default('.data/lms-token-key.json'),
   AUTH_TOKEN_ISSUER: z.string().min(1).optional(),
   AUTH_TOKEN_AUDIENCE: z.string().min(1).default('course-certificates'),
+  SESSION_TTL: duration.pipe(z.number().min(60_000, 'at least 1m').max(7 * 86_400_000, 'at most 7d')).default(8 * 3_600_000),
+  SIGN_IN_TOKEN_MAX_AGE: duration.pipe(z.number().min(10_000, 'at least 10s').max(3_600_000, 'at most 1h')).default(5 * 60_000),
   API_KEY_HASHES: z
     .string()
     .regex(/^([0-9a-f]{64})?(,[0-9a-f]{64})*$/, 'expected comma-separated SHA-256 hex digests of the API keys')
@@ -49,13 +77,19 @@ export const configSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Course Certificates <certificates@localhost>'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  TRUST_PROXY: trustProxy.default(false),
+  RATE_LIMIT_PUBLIC: rateLimit.default(rateLimitOf('300/1m')),
+  RATE_LIMIT_SIGN_IN: rateLimit.default(rateLimitOf('20/1m')),
+  RATE_LIMIT_WORKFLOWS: rateLimit.default(rateLimitOf('30/1m')),
+  RATE_LIMIT_API_KEY: rateLimit.default(rateLimitOf('1200/1m')),
+  FAREWELL_MIN_INTERVAL: duration.default(86_400_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
 
 export interface AppConfig {
   env: RawConfig['NODE_ENV'];
-  http: { host: string; port: number; publicUrl: string };
+  http: { host: string; port: number; publicUrl: string; trustProxy: false | number | string[] };
   database: { url: string; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
   signing: { keyJwk?: string; keyFile: string; issuerName: string; statusListTtlMs: number; format: 'ob-vc-jwt' | 'vc-jose-cose' };
@@ -64,14 +98,27 @@ export interface AppConfig {
     issuance: { chunkSize: number; batchSize: number; maxInFlight: number; chunksPerRun: number; heartbeatTimeoutMs: number };
   };
   auth: { tokenKey?: string; tokenKeyFile: string; issuer?: string; audience: string; apiKeyHashes: string[] };
+  /** Browser sessions: how long one lasts (absolute, from sign-in) and how long a sign-in token may live. */
+  sessions: { ttlMs: number; signInTokenMaxAgeMs: number };
   /** No SMTP_URL: mails are not sent (the service says so once at start). */
   mail: { smtpUrl?: string; from: string };
   logLevel: RawConfig['LOG_LEVEL'];
+  /** Per client address (public, signIn) or per signed-in caller (workflows, apiKey); kept in memory per API process. */
+  rateLimits: { public: RateLimit; signIn: RateLimit; workflows: RateLimit; apiKey: RateLimit; farewellMinIntervalMs: number };
+  /** Where the settings that production must never take from a development default came from. */
+  sources: {
+    publicUrl: 'PUBLIC_URL' | 'default';
+    signingKey: 'SIGNING_KEY' | 'SIGNING_KEY_FILE' | 'default';
+    tokenKey: 'AUTH_TOKEN_KEY' | 'AUTH_TOKEN_KEY_FILE' | 'default';
+  };
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    heading = 'Invalid configuration',
+  ) {
+    super(`${heading}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -88,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   return {
     env: c.NODE_ENV,
-    http: { host: c.HOST, port: c.PORT, publicUrl },
+    http: { host: c.HOST, port: c.PORT, publicUrl, trustProxy: c.TRUST_PROXY },
     database: { url: c.DATABASE_URL, poolSize: c.DATABASE_POOL_SIZE },
     temporal: {
       address: c.TEMPORAL_ADDRESS,
@@ -114,8 +161,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       audience: c.AUTH_TOKEN_AUDIENCE,
       apiKeyHashes: c.API_KEY_HASHES ? c.API_KEY_HASHES.split(',') : [],
     },
+    sessions: { ttlMs: c.SESSION_TTL, signInTokenMaxAgeMs: c.SIGN_IN_TOKEN_MAX_AGE },
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
     logLevel: c.LOG_LEVEL,
+    rateLimits: {
+      public: c.RATE_LIMIT_PUBLIC,
+      signIn: c.RATE_LIMIT_SIGN_IN,
+      workflows: c.RATE_LIMIT_WORKFLOWS,
+      apiKey: c.RATE_LIMIT_API_KEY,
+      farewellMinIntervalMs: c.FAREWELL_MIN_INTERVAL,
+    },
+    sources: {
+      publicUrl: c.PUBLIC_URL ? 'PUBLIC_URL' : 'default',
+      // The same precedence as the loaders: inline key first, then the file, then the development file.
+      signingKey: c.SIGNING_KEY ? 'SIGNING_KEY' : env.SIGNING_KEY_FILE ? 'SIGNING_KEY_FILE' : 'default',
+      tokenKey: c.AUTH_TOKEN_KEY !== undefined ? 'AUTH_TOKEN_KEY' : env.AUTH_TOKEN_KEY_FILE ? 'AUTH_TOKEN_KEY_FILE' : 'default',
+    },
   };
 }
 
@@ -124,4 +185,19 @@ export function parseDurationMs(text: string): number {
   if (!match) throw new Error(`not a duration: ${text}`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms'] ?? 1;
   return Number(match[1]) * unit;
+}
+
+function rateLimitOf(text: string): RateLimit {
+  const [count, window] = text.split('/');
+  return { limit: Number(count), windowMs: parseDurationMs(window ?? '') };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
 }

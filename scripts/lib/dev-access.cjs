@@ -24,15 +24,44 @@ function ensureDevAccess(dataDir, log) {
 }
 
 /**
- * Signs a token the way the LMS would.
+ * Signs a token the way the LMS would: with a unique `jti`, so a short-lived one (the default) is
+ * also a sign-in token that opens one browser session.
  * @param {string} keyFile a private JWK (P-256)
  * @param {Record<string, unknown>} claims sub, role, courses, name
- * @param {{ expiresIn?: string, audience?: string }} [options]
+ * @param {{ expiresIn?: string, audience?: string, issuer?: string }} [options]
  */
-async function signDevToken(keyFile, claims, { expiresIn = '12h', audience = process.env.AUTH_TOKEN_AUDIENCE ?? 'course-certificates' } = {}) {
+async function signDevToken(keyFile, claims, { expiresIn = '5m', audience = process.env.AUTH_TOKEN_AUDIENCE ?? 'course-certificates', issuer = process.env.AUTH_TOKEN_ISSUER } = {}) {
   const { importJWK, SignJWT } = require('jose');
   const key = await importJWK(JSON.parse(fs.readFileSync(keyFile, 'utf8')), 'ES256');
-  return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'JWT' }).setIssuedAt().setExpirationTime(expiresIn).setAudience(audience).sign(key);
+  const token = new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'JWT' }).setJti(crypto.randomUUID()).setIssuedAt().setExpirationTime(expiresIn).setAudience(audience);
+  return (issuer ? token.setIssuer(issuer) : token).sign(key);
+}
+
+/**
+ * The LMS's side of a sign-in link, for development: each visit to /<person> signs a fresh
+ * short-lived, single-use token and sends the browser to the service's /session page, as the
+ * LMS's own link would. So the links `npm start` prints work any number of times.
+ * @param {{ keyFile: string, apiUrl: string, people: Record<string, { claims: Record<string, unknown>, next: string }> }} options
+ */
+async function startDevSignIn({ keyFile, apiUrl, people }) {
+  const http = require('node:http');
+  const server = http.createServer((req, res) => {
+    const person = req.method === 'GET' ? people[new URL(req.url ?? '/', 'http://localhost').pathname.slice(1)] : undefined;
+    if (!person) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Development sign-in: open /${Object.keys(people).join(' or /')}\n`);
+      return;
+    }
+    signDevToken(keyFile, person.claims).then(
+      (token) => res.writeHead(303, { location: `${apiUrl}/session?token=${token}&next=${encodeURIComponent(person.next)}`, 'cache-control': 'no-store' }).end(),
+      (error) => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`${error.message}\n`),
+    );
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(undefined));
+  });
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
 }
 
 const DEMO_COURSE = 'course-v1:Demo+CERT101+2030';
@@ -57,4 +86,4 @@ async function ensureDemoCourse(apiUrl, apiKey) {
   return { courseId: DEMO_COURSE, learnerId: 'demo.learner', instructorId: 'demo.instructor' };
 }
 
-module.exports = { ensureDevAccess, signDevToken, ensureDemoCourse, DEMO_COURSE };
+module.exports = { ensureDevAccess, signDevToken, startDevSignIn, ensureDemoCourse, DEMO_COURSE };

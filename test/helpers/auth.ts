@@ -9,9 +9,17 @@ export type TokenClaims =
  * Signs a token the way the LMS does, with the LMS key that global-setup made for this run
  * (AUTH_TOKEN_KEY_FILE holds its private half; the service reads only the public half).
  */
-export async function lmsToken(claims: TokenClaims, { expiresIn = '1h', audience = 'course-certificates', keyFile = process.env.AUTH_TOKEN_KEY_FILE } = {}): Promise<string> {
+export async function lmsToken(
+  claims: TokenClaims,
+  { expiresIn = '1h', audience = 'course-certificates', issuer = undefined as string | undefined, keyFile = process.env.AUTH_TOKEN_KEY_FILE } = {},
+): Promise<string> {
   if (!keyFile) throw new Error('AUTH_TOKEN_KEY_FILE is not set; run the tests through jest so global-setup makes the LMS key');
-  return signDevToken(keyFile, claims, { expiresIn, audience });
+  return signDevToken(keyFile, claims, { expiresIn, audience, issuer });
+}
+
+/** A sign-in token, as the LMS puts in a link: short-lived, with its own `jti`, usable once. */
+export async function signInToken(claims: TokenClaims, options: { expiresIn?: string; issuer?: string } = {}): Promise<string> {
+  return lmsToken(claims, { expiresIn: '5m', ...options });
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -12,6 +12,7 @@ import { AccessGuard } from './auth/access.guard';
 import { Authenticator } from './auth/authenticator';
 import { assertEveryRouteDeclaresAccess } from './auth/routes';
 import { SessionController } from './auth/session.controller';
+import { SessionStore } from './auth/sessions';
 import { MeController } from './pages/me.controller';
 import { MessagesController } from './messages/messages.controller';
 import { PagesController } from './pages/pages.controller';
@@ -32,6 +33,7 @@ import { LearnersController } from './learners/learners.controller';
 import { LearnersService } from './learners/learners.service';
 import { VerificationController } from './verification/verification.controller';
 import { VerificationService } from './verification/verification.service';
+import { rateLimitModule, RateLimitGuard } from './throttling/rate-limit.guard';
 
 /** Closes the shared connections when the application stops. */
 class ConnectionsShutdown implements OnApplicationShutdown {
@@ -69,10 +71,18 @@ export class AppModule {
     assertEveryRouteDeclaresAccess(CONTROLLERS);
     return {
       module: AppModule,
+      imports: [rateLimitModule(config, CONTROLLERS)],
       controllers: CONTROLLERS,
       providers: [
-        { provide: AUTHENTICATOR, useFactory: () => Authenticator.create(config.auth) },
+        SessionStore,
+        {
+          provide: AUTHENTICATOR,
+          useFactory: (sessions: SessionStore) => Authenticator.create(config.auth, { sessions, signInTokenMaxAgeMs: config.sessions.signInTokenMaxAgeMs }),
+          inject: [SessionStore],
+        },
         { provide: APP_GUARD, useClass: AccessGuard },
+        // After the AccessGuard (guards run in this order): per-person limits count the authenticated caller.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => createDatabase(config.database.url, config.database.poolSize) },
         {

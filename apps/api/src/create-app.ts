@@ -1,13 +1,19 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../shared/config';
-import { AppModule } from './app.module';
+import { AppModule, CONTROLLERS } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { checkJsonShape } from './common/json-shape';
 import { ERROR_RESPONSE_SCHEMA } from './common/openapi';
+import { describeRateLimits } from './throttling/rate-limits';
+import { securityHeaders } from './common/security-headers';
 
 export const MAX_JSON_BODY = '2mb';
+/** The sign-in form: a token and a path. */
+export const MAX_FORM_BODY = '64kb';
 /** Uploaded certificate PDFs and badge PNGs for verification. */
 export const MAX_DOCUMENT_BODY = '5mb';
 
@@ -17,9 +23,13 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
     logger: config.env === 'test' ? ['error', 'warn'] : ['error', 'warn', 'log'],
   });
-  app.useBodyParser('json', { limit: MAX_JSON_BODY });
+  // First, so every answer carries the headers, even a refused body or an unknown route.
+  app.use(securityHeaders(config));
+  app.useBodyParser('json', { limit: MAX_JSON_BODY, verify: checkJsonShape });
   app.useBodyParser('text', { type: ['text/csv', 'text/plain', 'application/jwt'], limit: MAX_JSON_BODY });
   app.useBodyParser('raw', { type: ['application/pdf', 'image/png'], limit: MAX_DOCUMENT_BODY });
+  // Form bodies only where a plain HTML form posts (sign-in); every other route keeps refusing them.
+  app.use('/session', urlencoded({ extended: false, limit: MAX_FORM_BODY }));
   app.useGlobalFilters(new ErrorFilter());
   // Idle keep-alive connections outlive the clients' own idle timeouts (load balancers, fetch),
   // so a client never reuses a socket the server is closing at that moment.
@@ -28,6 +38,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   server.headersTimeout = 66_000;
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // Which address a request comes from (per-address rate limits, logs): the socket's, unless proxies are trusted.
+  app.set('trust proxy', config.http.trustProxy);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -39,6 +51,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       .build(),
   );
   describeCommonErrors(document);
+  describeRateLimits(document, CONTROLLERS, config.rateLimits);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

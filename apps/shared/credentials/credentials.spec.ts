@@ -2,7 +2,7 @@ import { generateKeyPair, exportJWK, SignJWT } from 'jose';
 import { buildAchievementCredential, learnerSubjectId } from './achievement-credential';
 import { signCredential } from './sign-credential';
 import { keySetFromJwks, loadKeySet, publicJwks, type KeySet } from './signing-keys';
-import { verifyCredentialJws } from './verify-credential';
+import { verifyCredentialJws, verifyCredentialToken } from './verify-credential';
 
 async function privateJwk(alg: 'ES256' | 'EdDSA') {
   const { privateKey } = await generateKeyPair(alg, { extractable: true });
@@ -64,6 +64,39 @@ describe('credentials', () => {
     const hs = await new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'HS256', kid: keys.active.kid }).sign(new TextEncoder().encode('k'));
     expect((await verifyCredentialJws(hs, keys)).ok).toBe(false);
     expect(await verifyCredentialJws('not a token', keys)).toEqual({ ok: false, reason: 'not a compact JWS (three base64url parts)' });
+  });
+
+  it('trusts only the issuer it is told to: a credential naming another issuer is refused whatever key signed it', async () => {
+    const attacker = await keySetFromJwks(await privateJwk('ES256'));
+    const forged = await signCredential(buildAchievementCredential({ ...input, publicUrl: 'https://evil.example' }), attacker.active);
+    const ours = await verifyCredentialToken(forged, { keys, publicUrl: input.publicUrl });
+    expect([ours.verdict, ours.failed]).toEqual(['invalid', 'key']);
+    // Even holding the attacker's key (a key set mixed up by mistake) named by its bare thumbprint, the issuer named is not the trusted one.
+    const credential = buildAchievementCredential({ ...input, publicUrl: 'https://evil.example' });
+    const bareKid = await new SignJWT({ ...credential })
+      .setProtectedHeader({ alg: 'ES256', kid: attacker.active.kid })
+      .setIssuer(credential.issuer.id)
+      .setJti(credential.id)
+      .setSubject(credential.credentialSubject.id)
+      .setNotBefore(Date.parse(credential.validFrom) / 1000)
+      .sign(attacker.active.privateKey);
+    const mixed = await verifyCredentialToken(bareKid, { keys: attacker, publicUrl: input.publicUrl });
+    expect(mixed.verdict).toBe('invalid');
+    expect(mixed.checks.find((c) => !c.ok)?.detail).toContain('https://evil.example/issuer is not us');
+  });
+
+  it('answers superseded, without looking at revocation, when the record says a newer credential replaced this one', async () => {
+    const jws = await signCredential(buildAchievementCredential(input), keys.active);
+    const revocation = jest.fn();
+    const result = await verifyCredentialToken(jws, {
+      keys,
+      publicUrl: input.publicUrl,
+      record: async () => ({ ok: false, superseded: true, detail: 'a newer credential replaces this one' }),
+      revocation,
+    });
+    expect(result).toMatchObject({ verdict: 'superseded', failed: 'record' });
+    expect(result.checks.at(-1)).toEqual({ name: 'record', ok: false, detail: 'a newer credential replaces this one' });
+    expect(revocation).not.toHaveBeenCalled();
   });
 
   it('keeps verifying credentials of a rotated-out key, and publishes only public parts', async () => {

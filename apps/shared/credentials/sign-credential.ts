@@ -14,11 +14,14 @@ export async function signCredential(credential: AchievementCredential, key: Sig
   // The kid is the key's URL on the issuer's origin, where the bare public JWK is served.
   const origin = credential.issuer.id.replace(/\/issuer$/, '');
   const typ = options.format === 'vc-jose-cose' ? 'vc+jwt' : 'JWT';
-  return new SignJWT({ ...credential })
+  const jwt = new SignJWT({ ...credential })
     .setProtectedHeader({ alg: key.alg, kid: keyUrl(origin, key.kid), typ })
     .setIssuer(credential.issuer.id)
     .setJti(credential.id)
     .setSubject(credential.credentialSubject.id)
-    .setNotBefore(Math.floor(Date.parse(credential.validFrom) / 1000))
-    .sign(key.privateKey);
+    .setNotBefore(Math.floor(Date.parse(credential.validFrom) / 1000));
+  // exp repeats validUntil when there is one (status lists do expire; certificates do not).
+  const validUntil = (credential as { validUntil?: string }).validUntil;
+  if (validUntil) jwt.setExpirationTime(Math.floor(Date.parse(validUntil) / 1000));
+  return jwt.sign(key.privateKey);
 }

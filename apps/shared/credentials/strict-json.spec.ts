@@ -1,4 +1,4 @@
-import { DuplicateKeyError, parseStrictJson } from './strict-json';
+import { DuplicateKeyError, JsonTooDeepError, MAX_JSON_DEPTH, parseStrictJson } from './strict-json';
 
 describe('parseStrictJson', () => {
   it('reads what JSON.parse reads', () => {
@@ -20,5 +20,31 @@ describe('parseStrictJson', () => {
     const parsed = parseStrictJson('{"__proto__":{"polluted":true}}') as Record<string, unknown>;
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.keys(parsed)).toEqual(['__proto__']);
+  });
+});
+
+describe('parseStrictJson on hostile shapes', () => {
+  it('refuses nesting deeper than MAX_JSON_DEPTH with a SyntaxError, not a stack overflow', () => {
+    const nested = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    expect(parseStrictJson(nested(MAX_JSON_DEPTH))).toBeInstanceOf(Array);
+    expect(() => parseStrictJson(nested(MAX_JSON_DEPTH + 1))).toThrow(JsonTooDeepError);
+    expect(() => parseStrictJson(nested(MAX_JSON_DEPTH + 1))).toThrow(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    expect(() => parseStrictJson(nested(1_000_000))).toThrow(SyntaxError);
+    expect(() => parseStrictJson('{"a":'.repeat(100_000))).toThrow(SyntaxError);
+  });
+
+  it('reads a quarter megabyte of literals, members, escapes or blanks in linear time', () => {
+    const shapes = [
+      `[${Array(40_000).fill('-1.5e3').join(',')}]`,
+      `{${Array.from({ length: 20_000 }, (_, i) => `"k${i}":null`).join(',')}}`,
+      `"${'\\"'.repeat(125_000)}"`,
+      ' '.repeat(250_000) + '1',
+    ];
+    for (const text of shapes) {
+      const started = performance.now();
+      parseStrictJson(text);
+      // Quadratic work on this much text takes seconds to minutes; linear work takes milliseconds.
+      expect(performance.now() - started).toBeLessThan(5_000);
+    }
   });
 });

@@ -8,8 +8,20 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+export class JsonTooDeepError extends SyntaxError {
+  constructor(readonly limit: number) {
+    super(`nested deeper than ${limit} levels`);
+  }
+}
+
+/** Deeper nesting is refused: a credential is a few levels deep, and recursion must stay bounded. */
+export const MAX_JSON_DEPTH = 32;
+const LITERAL = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+
+/** One pass over the text; every step is linear in what it reads, and nesting is bounded. */
 export function parseStrictJson(text: string): unknown {
   let i = 0;
+  let depth = 0;
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
@@ -27,6 +39,7 @@ export function parseStrictJson(text: string): unknown {
   const value = (): unknown => {
     ws();
     const ch = text[i];
+    if ((ch === '{' || ch === '[') && ++depth > MAX_JSON_DEPTH) throw new JsonTooDeepError(MAX_JSON_DEPTH);
     if (ch === '{') {
       i++;
       const object: Record<string, unknown> = {};
@@ -34,6 +47,7 @@ export function parseStrictJson(text: string): unknown {
       ws();
       if (text[i] === '}') {
         i++;
+        depth--;
         return object;
       }
       for (;;) {
@@ -53,6 +67,7 @@ export function parseStrictJson(text: string): unknown {
         }
         if (text[i] === '}') {
           i++;
+          depth--;
           return object;
         }
         fail('expected "," or "}"');
@@ -64,6 +79,7 @@ export function parseStrictJson(text: string): unknown {
       ws();
       if (text[i] === ']') {
         i++;
+        depth--;
         return array;
       }
       for (;;) {
@@ -75,16 +91,19 @@ export function parseStrictJson(text: string): unknown {
         }
         if (text[i] === ']') {
           i++;
+          depth--;
           return array;
         }
         fail('expected "," or "]"');
       }
     }
     if (ch === '"') return string();
-    const literal = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+    LITERAL.lastIndex = i;
+    const literal = LITERAL.exec(text);
     if (!literal) fail('unexpected token');
-    i += literal![0].length;
-    return JSON.parse(literal![0]);
+    const token = literal![0];
+    i += token.length;
+    return token === 'true' ? true : token === 'false' ? false : token === 'null' ? null : Number(token);
   };
   const result = value();
   ws();

@@ -1,7 +1,7 @@
 import { base64url, compactVerify, errors as joseErrors } from 'jose';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId, type AchievementCredential } from './achievement-credential';
 import { SUPPORTED_ALGORITHMS, type KeySet, type VerificationKey } from './signing-keys';
-import { DuplicateKeyError, parseStrictJson } from './strict-json';
+import { DuplicateKeyError, JsonTooDeepError, parseStrictJson } from './strict-json';
 
 /** Larger tokens are refused before any parsing (HTTP answers 413). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -22,7 +22,7 @@ export interface Check {
 export const MALFORMED_STEPS = new Set(['format', 'header', 'payload']);
 
 export interface TokenVerification {
-  verdict: 'valid' | 'invalid' | 'revoked';
+  verdict: 'valid' | 'invalid' | 'revoked' | 'superseded';
   checks: Check[];
   /** The first check that failed. */
   failed: string | null;
@@ -34,8 +34,11 @@ export interface VerifyContext {
   keys: Pick<KeySet, 'byKid'>;
   publicUrl: string;
   now?: Date;
-  /** Our record of the certificate; null when there is none. */
-  record?: (credential: VerifiedCredential) => Promise<{ ok: boolean; detail: string } | null>;
+  /**
+   * Our record of the certificate; null when there is none. `superseded`: genuine, but a newer
+   * credential replaced it (re-signed after a regrade or regeneration), so it no longer speaks.
+   */
+  record?: (credential: VerifiedCredential) => Promise<{ ok: boolean; detail: string; superseded?: boolean } | null>;
   /** Whether the certificate is revoked (status list bit / invalidation). */
   revocation?: (credential: VerifiedCredential) => Promise<{ revoked: boolean; detail: string }>;
 }
@@ -54,6 +57,13 @@ export function findKey(keys: Pick<KeySet, 'byKid'>, publicUrl: string, kid: unk
 
 function decodeJson(segment: string): unknown {
   return parseStrictJson(new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(segment)));
+}
+
+/** Why a segment is not the JSON we accept: a duplicate member, too deep, or not JSON at all. */
+function jsonProblem(error: unknown): string {
+  if (error instanceof DuplicateKeyError) return `has a ${error.message}`;
+  if (error instanceof JsonTooDeepError) return `is ${error.message}`;
+  return 'is not JSON';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -84,7 +94,7 @@ export async function verifyCredentialToken(token: string, ctx: VerifyContext): 
   try {
     header = decodeJson(parts[0]);
   } catch (error) {
-    return fail('header', error instanceof DuplicateKeyError ? `protected header has a ${error.message}` : 'protected header is not JSON');
+    return fail('header', `protected header ${jsonProblem(error)}`);
   }
   if (!isObject(header)) return fail('header', 'protected header is not a JSON object');
   pass('header', 'protected header is a JSON object');
@@ -124,7 +134,7 @@ export async function verifyCredentialToken(token: string, ctx: VerifyContext): 
   try {
     payload = decodeJson(parts[1]);
   } catch (error) {
-    return fail('payload', error instanceof DuplicateKeyError ? `payload has a ${error.message}` : 'payload is not JSON');
+    return fail('payload', `payload ${jsonProblem(error)}`);
   }
   if (!isObject(payload)) return fail('payload', 'payload is not a JSON object');
   if ('vc' in payload || 'vp' in payload) return fail('payload', 'a "vc"/"vp" claim is not allowed: the credential itself is the payload');
@@ -170,6 +180,10 @@ export async function verifyCredentialToken(token: string, ctx: VerifyContext): 
   if (ctx.record) {
     const record = await ctx.record(c);
     if (!record) return fail('record', 'we have no record of this certificate');
+    if (record.superseded) {
+      checks.push({ name: 'record', ok: false, detail: record.detail });
+      return { verdict: 'superseded', checks, failed: 'record', kid, credential };
+    }
     if (!record.ok) return fail('record', record.detail);
     pass('record', record.detail);
   }
@@ -195,6 +209,7 @@ export async function verifyCredentialJws(jws: string, keys: Pick<KeySet, 'byKid
 
 /** The issuer origin a token claims, used only to read its own key URL; keys still come from our set. */
 export function originOf(jws: string): string | null {
+  if (jws.length > MAX_TOKEN_LENGTH) return null;
   try {
     const payload = decodeJson(jws.split('.')[1] ?? '') as { issuer?: { id?: string } };
     const id = payload?.issuer?.id;

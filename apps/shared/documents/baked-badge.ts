@@ -1,8 +1,17 @@
+import { inflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
+import { MAX_TOKEN_LENGTH } from '../credentials/verify-credential';
 
 /** Open Badges 3.0 baking: the compact JWS in a PNG iTXt chunk named openbadgecredential. */
 export const BADGE_KEYWORD = 'openbadgecredential';
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Far more than any badge image has (ours has five); walking stops there. */
+const MAX_CHUNKS = 4096;
+/** A baked credential is at most MAX_TOKEN_LENGTH characters; compressed text stops inflating there. */
+const MAX_CREDENTIAL_BYTES = MAX_TOKEN_LENGTH + 1024;
+
+/** The upload is not a PNG we can read; the message says why. */
+export class UnreadableImageError extends Error {}
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -31,14 +40,17 @@ interface PngChunk {
   start: number;
 }
 
+/** Walks the chunks in one pass; every length is checked against the file before it is used. */
 function* chunks(png: Buffer): Generator<PngChunk> {
-  if (png.length < 8 || !png.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file');
+  if (png.length < 8 || !png.subarray(0, 8).equals(SIGNATURE)) throw new UnreadableImageError('not a PNG file');
   let offset = 8;
-  while (offset + 12 <= png.length) {
+  for (let count = 0; offset + 12 <= png.length; count++) {
+    if (count >= MAX_CHUNKS) throw new UnreadableImageError(`more than ${MAX_CHUNKS} PNG chunks`);
     const length = png.readUInt32BE(offset);
     const type = png.toString('latin1', offset + 4, offset + 8);
-    if (offset + 12 + length > png.length) throw new Error('truncated PNG chunk');
+    if (offset + 12 + length > png.length) throw new UnreadableImageError('truncated PNG chunk');
     yield { type, data: png.subarray(offset + 8, offset + 8 + length), start: offset };
+    if (type === 'IEND') return;
     offset += 12 + length;
   }
 }
@@ -57,15 +69,24 @@ export function bakeBadge(png: Buffer, jws: string): Buffer {
   return Buffer.concat(parts);
 }
 
+const KEYWORD_PREFIX = Buffer.from(`${BADGE_KEYWORD}\0`, 'latin1');
+
+/** The credential baked into a badge (iTXt openbadgecredential), or null. */
 export function extractFromBadge(png: Buffer): string | null {
   for (const c of chunks(png)) {
-    if (c.type !== 'iTXt') continue;
-    const nul = c.data.indexOf(0);
-    if (c.data.toString('latin1', 0, nul) !== BADGE_KEYWORD) continue;
-    if (c.data[nul + 1] !== 0) throw new Error('compressed badge credentials are not supported');
-    const language = c.data.indexOf(0, nul + 3);
-    const translated = c.data.indexOf(0, language + 1);
-    return c.data.subarray(translated + 1).toString('utf8');
+    if (c.type !== 'iTXt' || !c.data.subarray(0, KEYWORD_PREFIX.length).equals(KEYWORD_PREFIX)) continue;
+    // keyword \0, compression flag, compression method, language \0, translated keyword \0, text
+    const flag = c.data[KEYWORD_PREFIX.length];
+    const language = c.data.indexOf(0, KEYWORD_PREFIX.length + 2);
+    const translated = language < 0 ? -1 : c.data.indexOf(0, language + 1);
+    if (translated < 0) throw new UnreadableImageError('malformed openbadgecredential chunk');
+    const text = c.data.subarray(translated + 1);
+    if (flag === 0) return text.toString('utf8');
+    try {
+      return inflateSync(text, { maxOutputLength: MAX_CREDENTIAL_BYTES }).toString('utf8');
+    } catch {
+      throw new UnreadableImageError('the compressed openbadgecredential chunk does not inflate to a credential');
+    }
   }
   return null;
 }

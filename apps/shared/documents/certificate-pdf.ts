@@ -4,6 +4,8 @@ import { inflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { AchievementCredential } from '../credentials/achievement-credential';
+import { MAX_TOKEN_LENGTH } from '../credentials/verify-credential';
+import { logoHeaderProblem, readImageHeader } from './image-header';
 
 export interface CertificateTemplate {
   /** The course's or institution's logo, as a data: URL (PNG or JPEG), drawn at the top left. */
@@ -97,7 +99,9 @@ export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
   doc.lineWidth(1).rect(36, 36, W - 72, H - 72).stroke();
   if (t.logo) {
     const data = /^data:image\/(?:png|jpeg);base64,(.+)$/.exec(t.logo)?.[1];
-    if (data) doc.image(Buffer.from(data, 'base64'), 56, 52, { fit: [110, 56] });
+    const image = data ? Buffer.from(data, 'base64') : null;
+    // Logos are re-encoded at upload; one stored before that is drawn only if its header is sane.
+    if (image && !logoHeaderProblem(readImageHeader(image))) doc.image(image, 56, 52, { fit: [110, 56] });
   }
   doc.fillColor(t.color).font('Bold').fontSize(14).text(c.issuer.name.toUpperCase(), 0, 64, { align: 'center', characterSpacing: 2 });
   doc.font('Bold').fontSize(34).text(t.heading, 0, 100, { align: 'center' });
@@ -139,22 +143,55 @@ export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
   return done;
 }
 
-/** The credential attached to a certificate PDF, or null. */
+/** How far before an embedded file's /Type its dictionary opens, and after it its stream starts. */
+const DICTIONARY_WINDOW = 2048;
+/** Occurrences of /EmbeddedFile looked at (the /EmbeddedFiles name tree among them)... */
+const MAX_MARKERS = 64;
+/** ...and embedded files among them: ours carries one. */
+const MAX_EMBEDDED_FILES = 8;
+/** A credential is at most MAX_TOKEN_LENGTH characters; a little room for line breaks around it. */
+const MAX_ATTACHMENT_BYTES = MAX_TOKEN_LENGTH + 1024;
+const MARKER = Buffer.from('/EmbeddedFile', 'latin1');
+const NAME_CHARACTER = /[A-Za-z0-9_]/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * The credential attached to a certificate PDF, or null. The file is searched as bytes (never
+ * copied into a string), a fixed amount of work is done per marker and a fixed number of markers
+ * is looked at, and decompression stops at the size of a credential: neither a file full of
+ * markers nor a deflate bomb costs more than reading the upload.
+ */
 export function extractFromPdf(pdf: Buffer): string | null {
-  const text = pdf.toString('latin1');
-  const marker = /\/Type\s*\/EmbeddedFile\b/g;
-  let match: RegExpExecArray | null;
-  while ((match = marker.exec(text))) {
-    const dictStart = text.lastIndexOf('<<', match.index);
-    const streamAt = text.indexOf('stream', match.index);
-    if (dictStart < 0 || streamAt < 0) continue;
-    const dict = text.slice(dictStart, streamAt);
-    const length = Number(/\/Length\s+(\d+)/.exec(dict)?.[1]);
-    const dataStart = streamAt + 'stream'.length + (text[streamAt + 6] === '\r' ? 2 : 1);
+  let markers = 0;
+  let examined = 0;
+  for (let at = pdf.indexOf(MARKER); at >= 0 && markers < MAX_MARKERS && examined < MAX_EMBEDDED_FILES; at = pdf.indexOf(MARKER, at + MARKER.length)) {
+    markers++;
+    const next = pdf[at + MARKER.length];
+    if (next !== undefined && NAME_CHARACTER.test(String.fromCharCode(next))) continue;
+    const before = pdf.toString('latin1', Math.max(0, at - DICTIONARY_WINDOW), at);
+    if (!/\/Type\s*$/.test(before)) continue;
+    examined++;
+    const after = pdf.toString('latin1', at, at + DICTIONARY_WINDOW);
+    const opening = before.lastIndexOf('<<');
+    const streamOffset = after.indexOf('stream');
+    if (opening < 0 || streamOffset < 0) continue;
+    const dict = before.slice(opening) + after.slice(0, streamOffset);
+    const length = Number(/\/Length\s+(\d{1,9})\b/.exec(dict)?.[1]);
+    if (!Number.isSafeInteger(length) || length > MAX_ATTACHMENT_BYTES) continue;
+    const streamAt = at + streamOffset;
+    const dataStart = streamAt + 'stream'.length + (pdf[streamAt + 6] === 0x0d ? 2 : 1);
     const raw = pdf.subarray(dataStart, dataStart + length);
-    const data = /\/Filter\s*\/FlateDecode/.test(dict) ? inflateSync(raw) : raw;
+    let data: Buffer = raw;
+    if (/\/Filter\s*\/FlateDecode/.test(dict)) {
+      try {
+        data = inflateSync(raw, { maxOutputLength: MAX_ATTACHMENT_BYTES });
+      } catch {
+        // Corrupt, or inflates beyond any credential (ERR_BUFFER_TOO_LARGE): not ours.
+        continue;
+      }
+    }
     const content = data.toString('utf8').trim();
-    if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(content)) return content;
+    if (COMPACT_JWS.test(content)) return content;
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { loadConfig, type AppConfig } from '../../shared/config';
 import { loadKeySet } from '../../shared/credentials/signing-keys';
 import { createDatabase } from '../../shared/database';
+import { assertSafeForProduction } from '../../shared/production-checks';
 import { createWorker } from './worker';
 import { createMailer } from '../../shared/mail/mailer';
 
@@ -15,6 +16,7 @@ const SDK_LOG_LEVEL: Record<AppConfig['logLevel'], LogLevel> = {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertSafeForProduction(config);
   Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVEL[config.logLevel]) });
   const db = createDatabase(config.database.url, config.database.poolSize);
   const keys = await loadKeySet(config.signing);

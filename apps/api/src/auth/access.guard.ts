@@ -1,20 +1,22 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import type { AppConfig } from '../../../shared/config';
 import type { Database } from '../../../shared/database';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors';
-import { AUTHENTICATOR, DATABASE } from '../common/tokens';
+import { AUTHENTICATOR, CONFIG, DATABASE } from '../common/tokens';
 import { certificateIdParam } from '../certificates/certificates.schemas';
 import { taskIdParam } from '../generation/generation.schemas';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
-import { SESSION_COOKIE, type Authenticator, type Credentials } from './authenticator';
+import type { Authenticator, Credentials } from './authenticator';
 import { isCourseStaff, type Principal } from './principal';
+import { sessionCookie } from './session-cookie';
 
 export type AuthenticatedRequest = Request & { principal?: Principal | null };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Pages send this header with every change they make; a cross-site form cannot. */
-const CSRF_HEADER = 'x-requested-by';
+export const CSRF_HEADER = 'x-requested-by';
 
 /** Authenticates the caller and checks the route's declared policy before any pipe or handler runs. */
 @Injectable()
@@ -23,6 +25,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,7 +34,7 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (policy.kind === 'public') return true;
 
-    const credentials = credentialsOf(request);
+    const credentials = credentialsOf(request, sessionCookie(this.config.env).name);
     const principal = await this.authenticator.authenticate(credentials);
     if (!principal) throw new UnauthenticatedError();
     if (credentials.bearer === undefined && credentials.apiKey === undefined && !SAFE_METHODS.has(request.method) && !request.get(CSRF_HEADER)) {
@@ -79,15 +82,15 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-function credentialsOf(request: Request): Credentials {
+function credentialsOf(request: Request, cookieName: string): Credentials {
   const authorization = request.get('authorization');
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (authorization !== undefined && bearer === undefined) throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
   const apiKey = request.get('x-api-key');
-  return { bearer, apiKey, cookie: readCookie(request.get('cookie'), SESSION_COOKIE) };
+  return { bearer, apiKey, cookie: readCookie(request.get('cookie'), cookieName) };
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
+export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');

@@ -39,6 +39,34 @@ describe('Authenticator', () => {
     await expect(unconfigured.token('a.b.c')).rejects.toThrow('AUTH_TOKEN_KEY');
   });
 
+  it('accepts as sign-in tokens only those naming themselves (jti) and living at most the configured age', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const auth = await Authenticator.create(config(JSON.stringify(await exportJWK(publicKey))), { signInTokenMaxAgeMs: 5 * 60_000 });
+    const claims = { sub: 'ada', role: 'learner' };
+    const now = Math.floor(Date.now() / 1000);
+    const token = (jti: string | undefined, iat: number | undefined, exp: number) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).setAudience('course-certificates').setExpirationTime(exp);
+      if (jti) jwt.setJti(jti);
+      if (iat !== undefined) jwt.setIssuedAt(iat);
+      return jwt.sign(privateKey);
+    };
+    await expect(auth.signInToken(await token('t-1', now, now + 300))).resolves.toMatchObject({ id: 't-1', principal: { kind: 'learner', id: 'ada' } });
+    await expect(auth.signInToken(await token('t-2', undefined, now + 240))).resolves.toMatchObject({ id: 't-2' });
+    await expect(auth.signInToken(await token(undefined, now, now + 300))).rejects.toThrow('no "jti"');
+    await expect(auth.signInToken(await token('t-3', now, now + 3600))).rejects.toThrow('lives 3600 s, sign-in tokens at most 300 s');
+    await expect(auth.signInToken(await token('t-4', now - 3600, now + 60))).rejects.toThrow('lives 3660 s');
+    await expect(auth.signInToken(await token('t-5', undefined, now + 3600))).rejects.toThrow(/lives 3\d{3} s/);
+    // The same long-lived token is still a perfectly good bearer token.
+    await expect(auth.token(await token(undefined, now, now + 3600))).resolves.toMatchObject({ id: 'ada' });
+  });
+
+  it('answers a session cookie only through the session store, and refuses one it does not know', async () => {
+    const sessions = { principalOf: async (secret: string) => (secret === 'live' ? ({ kind: 'learner', id: 'ada' } as const) : null) };
+    const auth = await Authenticator.create(config(undefined), { sessions });
+    await expect(auth.authenticate({ cookie: 'live' })).resolves.toEqual({ kind: 'learner', id: 'ada' });
+    await expect(auth.authenticate({ cookie: 'revoked' })).rejects.toThrow('your session has ended');
+  });
+
   it('recognises API keys by digest only and treats no credentials as nobody', async () => {
     const auth = await Authenticator.create(config(undefined, ['k-one', 'k-two']));
     await expect(auth.authenticate({ apiKey: 'k-two' })).resolves.toMatchObject({ kind: 'admin', via: 'api-key' });

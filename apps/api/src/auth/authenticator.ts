@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { AppConfig } from '../../../shared/config';
 import { UnauthenticatedError } from '../common/errors';
 import type { Principal } from './principal';
+import { TOKEN_CLOCK_TOLERANCE_MS } from './sessions';
 
-export const SESSION_COOKIE = 'certificates_session';
 /** Algorithms the LMS may sign with; symmetric ones would make our copy of the key a signing key. */
 export const TOKEN_ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const;
@@ -20,36 +20,81 @@ const claimsSchema = z.discriminatedUnion('role', [
 export interface Credentials {
   bearer?: string;
   apiKey?: string;
+  /** The session cookie's value: an opaque secret naming a server-side session. */
   cookie?: string;
+}
+
+export interface SessionLookup {
+  principalOf(secret: string): Promise<Principal | null>;
+}
+
+export interface SignInToken {
+  principal: Principal;
+  /** The token's `jti`: each sign-in token opens at most one session. */
+  id: string;
 }
 
 /**
  * Turns a request's credentials into a principal. Tokens are JWTs the LMS signs with its private
  * key; we hold only the public part. API keys are compared by SHA-256 digest, so the configuration
- * never holds a usable key.
+ * never holds a usable key. Browsers hold a session cookie instead, opened with a sign-in token.
  */
 export class Authenticator {
   private constructor(
     private readonly getKey: JWTVerifyGetKey | null,
-    private readonly options: { issuer?: string; audience: string },
+    private readonly options: { issuer?: string; audience: string; signInTokenMaxAgeMs: number },
     private readonly apiKeyDigests: Buffer[],
+    private readonly sessions: SessionLookup | null,
   ) {}
 
-  static async create(config: AppConfig['auth']): Promise<Authenticator> {
+  static async create(
+    config: AppConfig['auth'],
+    { sessions = null, signInTokenMaxAgeMs = 5 * 60_000 }: { sessions?: SessionLookup | null; signInTokenMaxAgeMs?: number } = {},
+  ): Promise<Authenticator> {
     const source = config.tokenKey ?? (fs.existsSync(config.tokenKeyFile) ? fs.readFileSync(config.tokenKeyFile, 'utf8') : null);
     const getKey = source === null ? null : await publicKeyResolver(source);
-    return new Authenticator(getKey, { issuer: config.issuer, audience: config.audience }, config.apiKeyHashes.map((hex) => Buffer.from(hex, 'hex')));
+    return new Authenticator(
+      getKey,
+      { issuer: config.issuer, audience: config.audience, signInTokenMaxAgeMs },
+      config.apiKeyHashes.map((hex) => Buffer.from(hex, 'hex')),
+      sessions,
+    );
   }
 
   /** Null when the request carries no credentials at all; throws when it carries bad ones. */
   async authenticate(credentials: Credentials): Promise<Principal | null> {
     if (credentials.apiKey !== undefined) return this.apiKey(credentials.apiKey);
-    const token = credentials.bearer ?? credentials.cookie;
-    if (token === undefined) return null;
-    return this.token(token);
+    if (credentials.bearer !== undefined) return this.token(credentials.bearer);
+    if (credentials.cookie === undefined) return null;
+    const principal = this.sessions ? await this.sessions.principalOf(credentials.cookie) : null;
+    if (!principal) throw new UnauthenticatedError('your session has ended (expired or signed out); open this page again from your learning platform');
+    return principal;
   }
 
   async token(token: string): Promise<Principal> {
+    return (await this.verify(token)).principal;
+  }
+
+  /**
+   * A token that may open a browser session: it must name itself (`jti`, so it is used once) and
+   * be short-lived, because it travels in a URL (history, proxy logs). Bearer tokens need neither.
+   */
+  async signInToken(token: string): Promise<SignInToken> {
+    const { payload, principal } = await this.verify(token);
+    if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 200) {
+      throw new UnauthenticatedError('this token cannot open a browser session: it has no "jti" (sign-in tokens are single-use)');
+    }
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat * 1000 : Date.now();
+    const lifetime = Number(payload.exp) * 1000 - Math.min(issuedAt, Date.now());
+    if (lifetime > this.options.signInTokenMaxAgeMs + TOKEN_CLOCK_TOLERANCE_MS) {
+      throw new UnauthenticatedError(
+        `this token cannot open a browser session: it lives ${Math.round(lifetime / 1000)} s, sign-in tokens at most ${Math.round(this.options.signInTokenMaxAgeMs / 1000)} s`,
+      );
+    }
+    return { principal, id: payload.jti };
+  }
+
+  private async verify(token: string): Promise<{ payload: JWTPayload; principal: Principal }> {
     if (!this.getKey) throw new UnauthenticatedError('token sign-in is not configured on this service (AUTH_TOKEN_KEY)');
     let payload: JWTPayload;
     try {
@@ -66,10 +111,7 @@ export class Authenticator {
     if (!claims.success) {
       throw new UnauthenticatedError(`the token's claims are not usable: ${claims.error.issues.map((i) => `${i.path.join('.') || 'role'}: ${i.message}`).join('; ')}`);
     }
-    const c = claims.data;
-    if (c.role === 'instructor') return { kind: 'instructor', id: c.sub, name: c.name, courses: new Set(c.courses) };
-    if (c.role === 'admin') return { kind: 'admin', id: c.sub, name: c.name, via: 'token' };
-    return { kind: 'learner', id: c.sub, name: c.name };
+    return { payload, principal: principalOf(claims.data) };
   }
 
   private apiKey(key: string): Principal {
@@ -78,6 +120,12 @@ export class Authenticator {
     if (!match) throw new UnauthenticatedError('the API key is not valid');
     return { kind: 'admin', id: `api-key:${match.toString('hex').slice(0, 8)}`, via: 'api-key' };
   }
+}
+
+function principalOf(c: z.infer<typeof claimsSchema>): Principal {
+  if (c.role === 'instructor') return { kind: 'instructor', id: c.sub, name: c.name, courses: new Set(c.courses) };
+  if (c.role === 'admin') return { kind: 'admin', id: c.sub, name: c.name, via: 'token' };
+  return { kind: 'learner', id: c.sub, name: c.name };
 }
 
 async function publicKeyResolver(source: string): Promise<JWTVerifyGetKey> {

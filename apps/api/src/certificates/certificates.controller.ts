@@ -57,16 +57,16 @@ export class CertificatesController {
   }
 
   @Access.certificate({ owner: true })
-  @ApiZodResponse(200, R.certificateResponse, 'The certificate and its invalidation history.')
+  @ApiZodResponse(200, R.certificateResponse, 'The certificate and its invalidation history (notes and who did what: course staff only).')
   @Get(':certificateId')
-  get(@Param('certificateId', certificateId) id: string) {
-    return this.certificates.getCertificate(id);
+  get(@Param('certificateId', certificateId) id: string, @CurrentPrincipal() principal: Principal | null) {
+    return this.certificates.getCertificate(id, principal?.kind === 'learner' ? 'learner' : 'staff');
   }
 
   @Access.certificate({ owner: false })
   @ApiZodResponse(201, R.invalidationCreatedResponse, 'The invalidation.')
   @Post(':certificateId/invalidations')
-  @ApiZodBody(invalidateCertificateSchema, 'Revokes the certificate; its public link then answers revoked.')
+  @ApiZodBody(invalidateCertificateSchema, 'Revokes the certificate; its public link then answers revoked with `publicReason` (or a generic sentence). `notes` stay internal.')
   invalidate(
     @Param('certificateId', certificateId) id: string,
     @Body(new ZodValidationPipe(invalidateCertificateSchema)) dto: InvalidateCertificateDto,

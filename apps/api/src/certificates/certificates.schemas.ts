@@ -5,6 +5,8 @@ export const certificateIdParam = z.uuid('must be a certificate id (UUID)');
 export const invalidateCertificateSchema = z
   .object({
     notes: z.string().trim().min(1, 'explain why the certificate is invalidated').max(2000),
+    /** What employers read on the verification page; the notes stay with the course team. */
+    publicReason: z.string().trim().min(1, 'leave it out for the generic sentence').max(300).optional(),
     invalidatedBy: z.string().trim().min(1).max(255).optional(),
   })
   .strict();

@@ -12,7 +12,11 @@ export class CertificatesService {
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async getCertificate(id: string) {
+  /**
+   * One certificate with its invalidation history. The learner's view leaves out the course
+   * team's internal notes and who did what: staff usernames are not theirs to see.
+   */
+  async getCertificate(id: string, view: 'staff' | 'learner' = 'staff') {
     const c = await this.db.certificate.findUnique({
       where: { id },
       include: {
@@ -32,19 +36,14 @@ export class CertificatesService {
       grade: c.grade?.toNumber() ?? null,
       issuedAt: c.issuedAt?.toISOString() ?? null,
       verifyUrl: `${this.config.http.publicUrl}/verify/${c.id}`,
-      invalidations: c.invalidations.map((i) => ({
-        id: i.id,
-        notes: i.notes,
-        invalidatedBy: i.invalidatedBy,
-        invalidatedAt: i.createdAt.toISOString(),
-        active: i.active,
-        reinstatedBy: i.reinstatedBy,
-        reinstatedAt: i.reinstatedAt?.toISOString() ?? null,
-      })),
+      invalidations: c.invalidations.map((i) => {
+        const seen = { id: i.id, publicReason: i.publicReason, invalidatedAt: i.createdAt.toISOString(), active: i.active, reinstatedAt: i.reinstatedAt?.toISOString() ?? null };
+        return view === 'staff' ? { ...seen, notes: i.notes, invalidatedBy: i.invalidatedBy, reinstatedBy: i.reinstatedBy } : seen;
+      }),
     };
   }
 
-  /** Revokes a certificate; its public link then answers "revoked" with the date and notes. */
+  /** Revokes a certificate; its public link then answers "revoked" with the date and the public reason (never the notes). */
   async invalidateCertificate(id: string, dto: InvalidateCertificateDto & { invalidatedBy: string }) {
     return this.db.$transaction(async (tx) => {
       // Row lock: two concurrent invalidations cannot both find "no active invalidation".
@@ -54,9 +53,17 @@ export class CertificatesService {
       const active = await tx.invalidation.findFirst({ where: { certificateId: id, active: true } });
       if (active) throw new ConflictError(`certificate ${id} is already invalidated`);
       const created = await tx.invalidation.create({
-        data: { certificateId: id, notes: dto.notes, invalidatedBy: dto.invalidatedBy },
+        data: { certificateId: id, notes: dto.notes, publicReason: dto.publicReason ?? null, invalidatedBy: dto.invalidatedBy },
       });
-      return { id: created.id, certificateId: id, notes: created.notes, invalidatedBy: created.invalidatedBy, invalidatedAt: created.createdAt.toISOString(), active: true };
+      return {
+        id: created.id,
+        certificateId: id,
+        notes: created.notes,
+        publicReason: created.publicReason,
+        invalidatedBy: created.invalidatedBy,
+        invalidatedAt: created.createdAt.toISOString(),
+        active: true,
+      };
     });
   }
 

@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { Request, Response } from 'express';
 import { renderErrorPage } from '../pages/error-page';
 import { z } from 'zod';
-import { DomainError, ValidationError } from './errors';
+import { DomainError, TooManyRequestsError, ValidationError } from './errors';
 
 /** The one error shape every route answers with; /docs publishes this very schema. */
 export const errorBodySchema = z.object({
@@ -16,6 +16,7 @@ export const errorBodySchema = z.object({
     .optional()
     .describe('Present for validation errors: one entry per offending field.'),
   errorId: z.uuid().describe('Quote it when reporting a problem; 500s are logged under it.'),
+  retryAfter: z.number().int().min(0).optional().describe('Present with 429: seconds to wait before trying again (also the Retry-After header).'),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
@@ -26,6 +27,7 @@ const HTTP_CODES: Record<number, string> = {
   405: 'method_not_allowed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  429: 'too_many_requests',
 };
 
 function statusOf(error: DomainError): number {
@@ -42,6 +44,10 @@ function statusOf(error: DomainError): number {
       return 401;
     case 'forbidden':
       return 403;
+    case 'payload_too_large':
+      return 413;
+    case 'too_many_requests':
+      return 429;
     default:
       return 422;
   }
@@ -60,8 +66,10 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.error(`${body.errorId} ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
     }
     if (body.statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="course-certificates"');
-    // People who open a page in a browser get a page; programs get the JSON.
-    if (request.method === 'GET' && request.accepts(['json', 'html']) === 'html') {
+    if (body.retryAfter !== undefined) response.setHeader('Retry-After', String(body.retryAfter));
+    // People who open a page (or submit a plain HTML form, like sign-in) get a page; programs get the JSON.
+    const browsing = request.method === 'GET' || Boolean(request.is('urlencoded'));
+    if (browsing && request.accepts(['json', 'html']) === 'html') {
       response.status(body.statusCode).type('html').send(renderErrorPage(body));
       return;
     }
@@ -72,6 +80,9 @@ export class ErrorFilter implements ExceptionFilter {
     const errorId = randomUUID();
     if (exception instanceof ValidationError) {
       return { statusCode: 400, code: exception.code, message: exception.message, fields: exception.fields, errorId };
+    }
+    if (exception instanceof TooManyRequestsError) {
+      return { statusCode: 429, code: exception.code, message: exception.message, errorId, retryAfter: Math.max(1, Math.ceil(exception.retryAfterSeconds)) };
     }
     if (exception instanceof DomainError) {
       return { statusCode: statusOf(exception), code: exception.code, message: exception.message, errorId };

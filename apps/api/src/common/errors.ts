@@ -48,3 +48,21 @@ export class ForbiddenError extends DomainError {
     super('forbidden', message);
   }
 }
+
+/** Over a rate limit, or an action repeated sooner than allowed: 429 with Retry-After. */
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    /** Whole seconds until a new attempt can succeed. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_requests', message);
+  }
+}
+
+/** The request, or what it carries, is larger than the route accepts: 413. */
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super('payload_too_large', message);
+  }
+}

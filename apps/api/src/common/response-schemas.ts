@@ -75,11 +75,12 @@ export const certificateRowResponse = z.object({
 
 const invalidationResponse = z.object({
   id: z.uuid(),
-  notes: z.string(),
-  invalidatedBy: z.string(),
+  notes: z.string().optional().describe('internal: course staff only'),
+  publicReason: z.string().nullable().describe('shown on the public verification page; null: a generic sentence'),
+  invalidatedBy: z.string().optional().describe('course staff only'),
   invalidatedAt: iso,
   active: z.boolean(),
-  reinstatedBy: z.string().nullable().optional(),
+  reinstatedBy: z.string().nullable().optional().describe('course staff only'),
   reinstatedAt: isoOrNull.optional(),
 });
 
@@ -152,7 +153,7 @@ export const progressResponse = z.object({
 });
 
 export const verificationResponse = z.object({
-  verdict: z.enum(['valid', 'revoked', 'invalid', 'not_found']),
+  verdict: z.enum(['valid', 'revoked', 'superseded', 'invalid', 'not_found']),
   certificateId: z.string().nullable(),
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
   failed: z.string().nullable().optional(),
@@ -161,6 +162,7 @@ export const verificationResponse = z.object({
   issuer: z.object({ id: z.string(), name: z.string() }).optional(),
   issuedAt: iso.optional(),
   revocation: z.object({ revokedAt: iso, reason: z.string() }).optional(),
+  current: z.object({ verifyUrl: z.string(), issuedAt: isoOrNull }).optional().describe('superseded: where the current credential of the certificate is verified'),
 });
 
 export const meResponse = z.object({
@@ -180,12 +182,15 @@ export const farewellResponse = z.object({
 });
 
 const probeResponse = z.looseObject({ status: z.enum(['up', 'down']) });
-export const healthResponse = z.object({
-  status: z.enum(['ok', 'degraded']),
-  api: z.object({ status: z.literal('up') }),
-  database: probeResponse,
-  temporal: probeResponse,
-});
+export const healthResponse = z.union([
+  z.object({
+    status: z.enum(['ok', 'degraded']),
+    api: z.object({ status: z.literal('up') }),
+    database: probeResponse,
+    temporal: probeResponse,
+  }),
+  z.object({ status: z.enum(['up', 'down']) }).strict().describe('production: up or down only'),
+]);
 
 export const jwkResponse = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional() });
 export const jwksResponse = z.object({ keys: z.array(jwkResponse) });

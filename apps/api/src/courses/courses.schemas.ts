@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENROLLMENT_MODES } from '../../../shared/domain/certificate-rules';
+import { normalizeLogo } from './course-logo';
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
@@ -19,10 +20,17 @@ const courseSettings = {
   certificateMailCc: z.email('must be an email address').nullable().optional(),
   certificateTemplate: z
     .object({
+      /** Decoded and re-encoded as PNG here, once: certificates draw only what we encoded. */
       logo: z
         .string()
         .max(400_000, 'at most about 300 KB')
         .regex(/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/]+=*$/, 'a data: URL of a PNG or JPEG image')
+        .transform((dataUrl, ctx) => {
+          const logo = normalizeLogo(dataUrl);
+          if (logo.ok) return logo.dataUrl;
+          ctx.issues.push({ code: 'custom', message: logo.message, input: dataUrl });
+          return z.NEVER;
+        })
         .optional(),
       color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1d4e89').optional(),
       heading: z.string().trim().min(1).max(80).optional(),

@@ -7,7 +7,7 @@ export const requestGenerationSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('regenerate'),
-      groups: z.array(z.enum(REGENERATION_GROUPS)).min(1, 'choose at least one group of learners'),
+      groups: z.array(z.enum(REGENERATION_GROUPS)).min(1, 'choose at least one group of learners').max(REGENERATION_GROUPS.length),
       requestedBy: z.string().trim().min(1).max(255).optional(),
     })
     .strict(),

@@ -61,8 +61,12 @@ export class HealthController implements OnModuleDestroy {
     await this.probeConnection.close();
   }
 
-  /** API, database and Temporal reported separately; 503 when any dependency is down. */
-  @ApiZodResponse(200, R.healthResponse, 'All up (the same body with 503 when one is down).')
+  /**
+   * API, database and Temporal reported separately; 503 when any dependency is down. In production
+   * the public answer is only up or down: addresses, latencies and error texts help an attacker,
+   * not a load balancer.
+   */
+  @ApiZodResponse(200, R.healthResponse, 'All up (the same body with 503 when one is down); in production only `{ status: "up" | "down" }`.')
   @Get()
   async check(@Res({ passthrough: true }) res: Response) {
     const [database, temporal] = await Promise.all([
@@ -72,6 +76,7 @@ export class HealthController implements OnModuleDestroy {
     const healthy = database.status === 'up' && temporal.status === 'up';
     res.status(healthy ? 200 : 503);
     res.setHeader('Cache-Control', 'no-store');
+    if (this.config.env === 'production') return { status: healthy ? ('up' as const) : ('down' as const) };
     return {
       status: healthy ? 'ok' : 'degraded',
       api: { status: 'up' as const },

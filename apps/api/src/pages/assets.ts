@@ -115,7 +115,8 @@ const APP_JS = `
       var result = handler ? await handler(form, body, call, status) : await call(form.getAttribute('data-method') || 'POST', form.getAttribute('action'), body);
       if (result !== false) {
         say(status, form.getAttribute('data-done') || 'Done.', true);
-        if (form.hasAttribute('data-reload')) setTimeout(function () { window.location.reload(); }, 400);
+        if (form.hasAttribute('data-go')) window.location.assign(form.getAttribute('data-go'));
+        else if (form.hasAttribute('data-reload')) setTimeout(function () { window.location.reload(); }, 400);
       }
     } catch (error) {
       say(status, error.message, false);
@@ -200,15 +201,36 @@ const DASHBOARD_JS = `
       var found = await call('GET', coursePath + '/certificates?learner=' + encodeURIComponent(body.learner));
       var issued = found.filter(function (c) { return c.status === 'downloadable' && !c.invalidated; });
       if (issued.length === 0) throw new Error('no valid certificate for ' + body.learner + ' in this course');
-      await call('POST', '/certificates/' + issued[0].id + '/invalidations', { notes: body.notes });
+      var invalidation = { notes: body.notes };
+      if (body.publicReason && body.publicReason.trim()) invalidation.publicReason = body.publicReason;
+      await call('POST', '/certificates/' + issued[0].id + '/invalidations', invalidation);
       return true;
     },
   };
 })();
 `;
 
+/** The public verification page's own stylesheet: it stands alone (no app chrome, no script). */
+const VERIFY_CSS = `
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #111827; background: #f9fafb; }
+main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
+.verdict { color: #fff; border-radius: .75rem; padding: 1.25rem; text-align: center; }
+.verdict.tone-ok { background: #0a7d38; } .verdict.tone-bad { background: #b42318; }
+.verdict.tone-warn { background: #b54708; } .verdict.tone-muted { background: #6b7280; }
+.verdict h1 { font-size: 2.75rem; margin: 0; letter-spacing: .05em; }
+.verdict p { margin: .25rem 0 0; font-size: 1.05rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; background: #fff; border-radius: .75rem; padding: 1rem; margin: 1rem 0; }
+dt { color: #4b5563; } dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
+.revocation { background: #fef3f2; border: 1px solid #fecdca; border-radius: .75rem; padding: .75rem 1rem; }
+ul { list-style: none; padding: 0; background: #fff; border-radius: .75rem; }
+li { padding: .5rem 1rem; border-bottom: 1px solid #e5e7eb; overflow-wrap: anywhere; } li:last-child { border-bottom: 0; }
+.ok::before { content: "✔ "; color: #0a7d38; } .ko::before { content: "✘ "; color: #b42318; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+`;
+
 export const ASSETS: Record<string, { type: string; body: string }> = {
   'app.css': { type: 'text/css', body: APP_CSS },
+  'verify.css': { type: 'text/css', body: VERIFY_CSS },
   'app.js': { type: 'text/javascript', body: APP_JS },
   'dashboard.js': { type: 'text/javascript', body: DASHBOARD_JS },
 };

@@ -35,8 +35,11 @@ export const percent = (value: number | null | undefined): string => (value === 
 
 /** The frame of every signed-in page: skip link, header with who is signed in, main landmark. */
 export function layout({ title, principal, body, script }: { title: string; principal: Principal | null; body: Html; script?: string }): string {
+  // Signing out needs the page header that a cross-site form cannot send, so app.js sends it.
   const who = principal ? html`<span class="who">Signed in as <strong>${principal.name ?? principal.id}</strong> (${principal.kind})</span>
-      <form method="post" action="/session/logout"><button class="link" type="submit">Sign out</button></form>` : '';
+      <form method="post" action="/session/logout" data-api="signOut" data-go="/"><button class="link" type="submit">Sign out</button><span class="status" role="status" aria-live="polite"></span></form>` : '';
+  // app.js first: the page scripts use what it defines.
+  const scripts = [...new Set([principal ? 'app.js' : null, script ?? null])].filter((name) => name !== null);
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -51,7 +54,7 @@ export function layout({ title, principal, body, script }: { title: string; prin
 <main id="main" tabindex="-1">
 ${body}
 </main>
-${script ? html`<script src="/assets/${script}" defer></script>` : ''}
+${scripts.map((name) => html`<script src="/assets/${name}" defer></script>`)}
 </body>
 </html>`.text;
 }

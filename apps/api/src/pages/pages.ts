@@ -221,14 +221,15 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
   <h2 id="invalidation-heading">Invalidate a certificate</h2>
   <form data-api="invalidate" data-reload data-done="The certificate is invalidated; its verification page now says REVOKED.">
     <label for="invalidate-learner">Username or email</label><input id="invalidate-learner" name="learner" type="text" required autocomplete="off">
-    <label for="invalidate-notes">Notes (why)</label><textarea id="invalidate-notes" name="notes" required></textarea>
+    <label for="invalidate-notes">Notes (why; for the course team only)</label><textarea id="invalidate-notes" name="notes" required></textarea>
+    <label for="invalidate-public-reason">Public reason (shown on the verification page; leave empty for a generic sentence)</label><input id="invalidate-public-reason" name="publicReason" type="text" maxlength="300" autocomplete="off">
     <div class="actions"><button type="submit" class="danger">Invalidate certificate</button></div><p class="status" role="status" aria-live="polite"></p>
   </form>
   <h3>Invalidated certificates</h3>
   <div class="table-wrap">${active.length === 0 ? html`<p class="muted">No certificate is invalidated.</p>` : html`<table class="stack"><thead><tr><th>Learner</th><th>Invalidated</th><th>Notes</th><th><span class="sr">Reinstate</span></th></tr></thead><tbody>
   ${active.map(
     (i) => html`<tr><td data-label="Learner">${i.certificate.learner.name} <span class="muted small">(${i.certificate.learner.email})</span></td>
-    <td data-label="Invalidated">${dateTime(i.createdAt)} by ${i.invalidatedBy}</td><td data-label="Notes">${i.notes}</td>
+    <td data-label="Invalidated">${dateTime(i.createdAt)} by ${i.invalidatedBy}</td><td data-label="Notes">${i.notes}${i.publicReason ? html`<div class="muted small">Public: ${i.publicReason}</div>` : ''}</td>
     <td data-label="Reinstate"><form data-api="reinstate" action="/certificates/${i.certificate.id}/reinstatement" data-reload data-done="Reinstated."><button type="submit" class="secondary">Reinstate</button><span class="status" role="status"></span></form></td></tr>`,
   )}</tbody></table>`}</div>
 </section>`;
@@ -250,6 +251,6 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     body: html`<div data-course="${course.id}" data-running-task="${running?.id ?? ''}">
 <h1>${course.title} <span class="muted small">${course.id}</span></h1>
 ${settings}${generation}${history}${exceptionSection}${invalidationSection}${farewell}
-</div><script src="/assets/app.js" defer></script>`,
+</div>`,
   });
 }

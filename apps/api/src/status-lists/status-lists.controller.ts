@@ -14,11 +14,11 @@ export class StatusListsController {
   constructor(private readonly lists: StatusListsService) {}
 
   /** The signed BitstringStatusListCredential (compact JWS) every credential's status points to. */
-  @ApiFileResponse('application/vc+jwt', 'The signed BitstringStatusListCredential.')
+  @ApiFileResponse('application/vc+jwt', 'The signed BitstringStatusListCredential; its validUntil is STATUS_LIST_TTL after signing, and Cache-Control never outlives it.')
   @Get(':list')
   async list(@Param('list', new ZodValidationPipe(z.coerce.number().int().min(1).max(1_000_000), 'path.list')) list: number, @Res() res: Response) {
-    const jws = await this.lists.statusListCredential(list);
-    res.setHeader('Cache-Control', `public, max-age=${this.lists.ttlSeconds}`);
+    const { jws, validUntil } = await this.lists.statusListCredential(list);
+    res.setHeader('Cache-Control', `public, max-age=${Math.max(0, Math.floor((validUntil.getTime() - Date.now()) / 1000))}`);
     res.type('application/vc+jwt').send(jws);
   }
 }

@@ -7,6 +7,11 @@ import type { Database } from '../../../shared/database';
 import { NotFoundError } from '../common/errors';
 import { CONFIG, DATABASE, KEY_SET } from '../common/tokens';
 
+export interface SignedStatusList {
+  jws: string;
+  validUntil: Date;
+}
+
 /**
  * Revocation as W3C Bitstring Status List credentials. The bits are derived from the records (a
  * certificate is revoked while it has an active invalidation, or no longer stands), so
@@ -14,18 +19,13 @@ import { CONFIG, DATABASE, KEY_SET } from '../common/tokens';
  */
 @Injectable()
 export class StatusListsService {
-  private readonly cache = new Map<number, { jws: string; at: number }>();
+  private readonly cache = new Map<number, SignedStatusList>();
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(KEY_SET) private readonly keys: KeySet,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
-
-  /** How long a signed list is reused; verifiers are told the same through Cache-Control. */
-  get ttlSeconds(): number {
-    return Math.floor(this.config.signing.statusListTtlMs / 1000);
-  }
 
   async revokedIndexes(list: number): Promise<number[]> {
     const rows = await this.db.$queryRaw<Array<{ index: number }>>`
@@ -35,20 +35,22 @@ export class StatusListsService {
     return rows.map((r) => r.index);
   }
 
-  async statusListCredential(list: number): Promise<string> {
+  /**
+   * The signed list, reused until its validUntil (STATUS_LIST_TTL after signing): a copy is never
+   * served, nor cached downstream (max-age is what is left), past the time verifiers refuse it.
+   */
+  async statusListCredential(list: number): Promise<SignedStatusList> {
     const cached = this.cache.get(list);
-    if (cached && Date.now() - cached.at < this.config.signing.statusListTtlMs) return cached.jws;
+    if (cached && Date.now() < cached.validUntil.getTime()) return cached;
     const [{ exists }] = await this.db.$queryRaw<Array<{ exists: boolean }>>`SELECT EXISTS (SELECT 1 FROM certificates WHERE status_list = ${list}) AS exists`;
     if (!exists) throw new NotFoundError('status list', String(list));
-    const credential = buildStatusListCredential({
-      publicUrl: this.config.http.publicUrl,
-      issuerName: this.config.signing.issuerName,
-      list,
-      encodedList: encodeStatusList(await this.revokedIndexes(list)),
-      validFrom: new Date(),
-    });
-    const jws = await signCredential(credential as never, this.keys.active, { format: this.config.signing.format });
-    this.cache.set(list, { jws, at: Date.now() });
-    return jws;
+    const encodedList = encodeStatusList(await this.revokedIndexes(list));
+    // Whole seconds, as the credential writes them, so validUntil is exactly what is signed.
+    const validFrom = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const validUntil = new Date(validFrom.getTime() + Math.ceil(this.config.signing.statusListTtlMs / 1000) * 1000);
+    const credential = buildStatusListCredential({ publicUrl: this.config.http.publicUrl, issuerName: this.config.signing.issuerName, list, encodedList, validFrom, validUntil });
+    const signed = { jws: await signCredential(credential as never, this.keys.active, { format: this.config.signing.format }), validUntil };
+    this.cache.set(list, signed);
+    return signed;
   }
 }

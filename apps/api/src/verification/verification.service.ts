@@ -5,7 +5,7 @@ import type { KeySet } from '../../../shared/credentials/signing-keys';
 import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
 import { CONFIG, KEY_SET } from '../common/tokens';
 
-export type Verdict = 'valid' | 'revoked' | 'invalid' | 'not_found';
+export type Verdict = 'valid' | 'revoked' | 'superseded' | 'invalid' | 'not_found';
 
 export interface VerificationResult {
   verdict: Verdict;
@@ -18,7 +18,12 @@ export interface VerificationResult {
   issuer?: { id: string; name: string };
   issuedAt?: string;
   revocation?: { revokedAt: string; reason: string };
+  /** When the presented credential was replaced: where the current one is verified. */
+  current?: { verifyUrl: string; issuedAt: string | null };
 }
+
+/** Shown when the course team gave no public reason; their internal notes never leave the staff pages. */
+export const GENERIC_REVOCATION_REASON = 'The issuer has revoked this certificate.';
 
 const UUID_URN = /^urn:uuid:([0-9a-f-]{36})$/;
 
@@ -28,12 +33,13 @@ interface CertificateRecord {
   status: string;
   jws: string | null;
   updatedAt: Date;
+  issuedAt: Date | null;
   statusList: number | null;
   statusIndex: number | null;
   learnerName: string;
   courseTitle: string;
   revokedAt: Date | null;
-  revocationNotes: string | null;
+  revocationReason: string | null;
 }
 
 // timestamp(3) columns hold UTC; read them as such whatever the process's time zone.
@@ -61,14 +67,14 @@ export class VerificationService implements OnModuleDestroy {
   private async loadRecord(id: string): Promise<CertificateRecord | null> {
     const { rows } = await this.pool.query<CertificateRecord>({
       types: utcTimestamps,
-      text: `SELECT c.id::text AS id, c.course_id AS "courseId", c.status::text AS status, c.jws, c.updated_at AS "updatedAt",
+      text: `SELECT c.id::text AS id, c.course_id AS "courseId", c.status::text AS status, c.jws, c.updated_at AS "updatedAt", c.issued_at AS "issuedAt",
              c.status_list AS "statusList", c.status_index AS "statusIndex",
              l.name AS "learnerName", co.title AS "courseTitle",
-             i.created_at AS "revokedAt", i.notes AS "revocationNotes"
+             i.created_at AS "revokedAt", i.public_reason AS "revocationReason"
         FROM certificates c
         JOIN learners l ON l.id = c.learner_id
         JOIN courses co ON co.id = c.course_id
-        LEFT JOIN LATERAL (SELECT created_at, notes FROM invalidations WHERE certificate_id = c.id AND active ORDER BY created_at DESC LIMIT 1) i ON TRUE
+        LEFT JOIN LATERAL (SELECT created_at, public_reason FROM invalidations WHERE certificate_id = c.id AND active ORDER BY created_at DESC LIMIT 1) i ON TRUE
        WHERE c.id = $1::uuid`,
       values: [id],
     });
@@ -81,10 +87,12 @@ export class VerificationService implements OnModuleDestroy {
 
   /**
    * Every check on a token, ours or presented by anyone: structure, algorithm, our key, signature,
-   * claims, validity period, agreement with our record, and revocation.
+   * claims, validity period, agreement with our record (and being its current credential, not one
+   * a re-signing replaced), and revocation.
    */
   async verifyToken(token: string, preloaded: CertificateRecord | null = null): Promise<VerificationResult> {
     let revocation: VerificationResult['revocation'];
+    let current: VerificationResult['current'];
     let certificateId: string | null = null;
     let row: CertificateRecord | null = null;
     const result = await verifyCredentialToken(token, {
@@ -96,6 +104,11 @@ export class VerificationService implements OnModuleDestroy {
         certificateId = id;
         row = preloaded?.id === id ? preloaded : await this.loadRecord(id);
         if (!row || !row.jws) return null;
+        // Public ids never change, so an older credential of the same certificate is genuine but stale.
+        if (row.jws !== token.trim()) {
+          current = { verifyUrl: `${this.config.http.publicUrl}/verify/${id}`, issuedAt: row.issuedAt?.toISOString() ?? null };
+          return { ok: false, superseded: true, detail: `a newer credential replaces this one: check the current one at ${current.verifyUrl}` };
+        }
         const agrees = row.learnerName === credential.credentialSubject.name && row.courseTitle === credential.credentialSubject.achievement.name;
         return agrees
           ? { ok: true, detail: 'the credential agrees with our record' }
@@ -109,7 +122,7 @@ export class VerificationService implements OnModuleDestroy {
           return { revoked: true, detail: `${where} is not this certificate's entry` };
         }
         if (row?.revokedAt) {
-          revocation = { revokedAt: row.revokedAt.toISOString(), reason: row.revocationNotes ?? '' };
+          revocation = { revokedAt: row.revokedAt.toISOString(), reason: row.revocationReason ?? GENERIC_REVOCATION_REASON };
           return { revoked: true, detail: `revoked on ${row.revokedAt.toISOString()} (${where}: bit set)` };
         }
         if (row && row.status !== 'downloadable') {
@@ -129,7 +142,7 @@ export class VerificationService implements OnModuleDestroy {
             issuedAt: c.validFrom,
           }
         : {};
-    return { verdict: result.verdict, certificateId, checks: result.checks, failed: result.failed, ...about, ...(revocation ? { revocation } : {}) };
+    return { verdict: result.verdict, certificateId, checks: result.checks, failed: result.failed, ...about, ...(revocation ? { revocation } : {}), ...(current ? { current } : {}) };
   }
 
   /** What an employer learns from the public link: our stored credential, verified like any other. */
