@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Prisma } from '../../../../prisma/generated/client';
 import type { AppConfig } from '../../../shared/config';
 import type { Database } from '../../../shared/database';
 import { ConflictError, NotFoundError } from '../common/errors';
@@ -45,26 +46,27 @@ export class CertificatesService {
 
   /** Revokes a certificate; its public link then answers "revoked" with the date and the public reason (never the notes). */
   async invalidateCertificate(id: string, dto: InvalidateCertificateDto & { invalidatedBy: string }) {
-    return this.db.$transaction(async (tx) => {
-      // Row lock: two concurrent invalidations cannot both find "no active invalidation".
-      const locked = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM certificates WHERE id = ${id}::uuid FOR UPDATE`;
-      if (locked.length === 0) throw new NotFoundError('certificate', id);
-      if (locked[0].status !== 'downloadable') throw new ConflictError(`certificate ${id} was never issued (status ${locked[0].status})`);
-      const active = await tx.invalidation.findFirst({ where: { certificateId: id, active: true } });
-      if (active) throw new ConflictError(`certificate ${id} is already invalidated`);
-      const created = await tx.invalidation.create({
-        data: { certificateId: id, notes: dto.notes, publicReason: dto.publicReason ?? null, invalidatedBy: dto.invalidatedBy },
+    const certificate = await this.db.certificate.findUnique({ where: { id }, select: { status: true } });
+    if (!certificate) throw new NotFoundError('certificate', id);
+    if (certificate.status !== 'downloadable') throw new ConflictError(`certificate ${id} was never issued (status ${certificate.status})`);
+    const created = await this.db.invalidation
+      .create({ data: { certificateId: id, notes: dto.notes, publicReason: dto.publicReason ?? null, invalidatedBy: dto.invalidatedBy } })
+      .catch((error: unknown) => {
+        // The database allows one active invalidation per certificate: of concurrent requests, one wins.
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+          throw new ConflictError(`certificate ${id} is already invalidated`);
+        }
+        throw error;
       });
-      return {
-        id: created.id,
-        certificateId: id,
-        notes: created.notes,
-        publicReason: created.publicReason,
-        invalidatedBy: created.invalidatedBy,
-        invalidatedAt: created.createdAt.toISOString(),
-        active: true,
-      };
-    });
+    return {
+      id: created.id,
+      certificateId: id,
+      notes: created.notes,
+      publicReason: created.publicReason,
+      invalidatedBy: created.invalidatedBy,
+      invalidatedAt: created.createdAt.toISOString(),
+      active: true,
+    };
   }
 
   /** Lifts the active invalidation; the same public link answers "valid" again. */

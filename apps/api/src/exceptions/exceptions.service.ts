@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '../../../shared/database';
 import { decideEligibility } from '../../../shared/domain/certificate-rules';
@@ -18,15 +19,6 @@ const MAX_IMPORT_LINES = 10_000;
 @Injectable()
 export class ExceptionsService {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
-
-  /** A learner of the course, by username or email. */
-  private async findEnrolled(courseId: string, learner: string) {
-    const enrollment = await this.db.enrollment.findFirst({
-      where: { courseId, learner: learner.includes('@') ? { email: learner } : { id: learner } },
-      include: { learner: true },
-    });
-    return enrollment;
-  }
 
   async listExceptions(courseId: string) {
     const course = await this.db.course.findUnique({ where: { id: courseId }, select: { id: true } });
@@ -59,23 +51,51 @@ export class ExceptionsService {
       throw new ValidationError([{ field: 'body.learner', message: outcome.message }]);
     }
     if (outcome.result === 'already_listed') throw new ConflictError(outcome.message);
-    return (await this.listExceptions(courseId)).find((e) => e.learnerId === outcome.learnerId);
+    const { learner, granted } = outcome;
+    const certificate = await this.db.certificate.findUnique({
+      where: { courseId_learnerId: { courseId, learnerId: learner.id } },
+      select: { status: true, issuedAt: true },
+    });
+    return {
+      learnerId: learner.id,
+      name: learner.name,
+      email: learner.email,
+      grantedAt: granted.grantedAt.toISOString(),
+      grantedBy: granted.grantedBy,
+      certificateGeneratedAt: certificate?.status === 'downloadable' ? (certificate.issuedAt?.toISOString() ?? null) : null,
+      notes: granted.notes,
+    };
   }
 
   private async grant(courseId: string, learner: string, notes: string, grantedBy: string) {
-    const enrollment = await this.findEnrolled(courseId, learner);
-    if (!enrollment) return { result: 'rejected' as const, notFound: true, message: `${learner} is not enrolled in this course` };
-    if (enrollment.mode === 'audit') {
-      return { result: 'rejected' as const, notFound: false, message: `${learner} is in the audit track, which never earns a certificate` };
-    }
-    const existing = await this.db.certificateException.findUnique({ where: { courseId_learnerId: { courseId, learnerId: enrollment.learnerId } } });
-    if (existing?.active) return { result: 'already_listed' as const, learnerId: enrollment.learnerId, message: `${learner} is already on the exception list` };
-    await this.db.certificateException.upsert({
-      where: { courseId_learnerId: { courseId, learnerId: enrollment.learnerId } },
-      create: { courseId, learnerId: enrollment.learnerId, notes, grantedBy },
-      update: { notes, grantedBy, grantedAt: new Date(), active: true, removedAt: null, removedBy: null },
+    const enrollment = await this.db.enrollment.findFirst({
+      where: { courseId, learner: learner.includes('@') ? { email: learner } : { id: learner } },
+      include: { learner: true, course: { select: { passingGrade: true, honorEligible: true } } },
     });
-    return { result: 'added' as const, learnerId: enrollment.learnerId, message: 'added to the exception list' };
+    if (!enrollment) return { result: 'rejected' as const, notFound: true, message: `${learner} is not enrolled in this course` };
+    // What the rules would decide with the exception: it lifts grade and lessons, never the track.
+    const withException = decideEligibility({
+      mode: enrollment.mode,
+      grade: (enrollment.finalGrade ?? enrollment.grade)?.toNumber() ?? null,
+      passingGrade: enrollment.course.passingGrade.toNumber(),
+      honorEligible: enrollment.course.honorEligible,
+      allowlisted: true,
+    });
+    if (!withException.eligible && withException.reason === 'mode_not_eligible') {
+      return { result: 'rejected' as const, notFound: false, message: `${learner}: ${withException.message}` };
+    }
+    // One statement: of concurrent grants for the same learner, the first adds (or re-adds) the
+    // row; the others wait for it, then find it active and change nothing.
+    const [granted] = await this.db.$queryRaw<Array<{ notes: string; grantedBy: string; grantedAt: Date }>>`
+      INSERT INTO certificate_exceptions AS x (course_id, learner_id, notes, granted_by, granted_at, active)
+      VALUES (${courseId}, ${enrollment.learnerId}, ${notes}, ${grantedBy}, ${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC', true)
+      ON CONFLICT (course_id, learner_id) DO UPDATE
+         SET notes = EXCLUDED.notes, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at,
+             active = true, removed_by = NULL, removed_at = NULL
+       WHERE NOT x.active
+      RETURNING notes, granted_by AS "grantedBy", granted_at AS "grantedAt"`;
+    if (!granted) return { result: 'already_listed' as const, message: `${learner} is already on the exception list` };
+    return { result: 'added' as const, learner: enrollment.learner, granted, message: 'added to the exception list' };
   }
 
   /**
@@ -113,19 +133,17 @@ export class ExceptionsService {
    */
   async removeException(courseId: string, learnerId: string, removedBy: string) {
     return this.db.$transaction(async (tx) => {
-      const exception = await tx.certificateException.findUnique({
-        where: { courseId_learnerId: { courseId, learnerId } },
-        include: { enrollment: { include: { course: true } } },
-      });
-      if (!exception?.active) throw new NotFoundError(`exception in ${courseId} for learner`, learnerId);
-      await tx.certificateException.update({
-        where: { courseId_learnerId: { courseId, learnerId } },
+      // Of concurrent removals only one finds the exception active; its row stays locked until
+      // commit, so a concurrent grant waits and then re-adds it.
+      const { count } = await tx.certificateException.updateMany({
+        where: { courseId, learnerId, active: true },
         data: { active: false, removedBy, removedAt: new Date() },
       });
+      if (count === 0) throw new NotFoundError(`exception in ${courseId} for learner`, learnerId);
       const certificate = await tx.certificate.findUnique({ where: { courseId_learnerId: { courseId, learnerId } } });
       let invalidated = false;
       if (certificate?.status === 'downloadable') {
-        const { enrollment } = exception;
+        const enrollment = await tx.enrollment.findUniqueOrThrow({ where: { courseId_learnerId: { courseId, learnerId } }, include: { course: true } });
         const required = await tx.lesson.count({ where: { courseId, required: true } });
         const completed = await tx.lessonCompletion.count({ where: { courseId, learnerId, lesson: { required: true } } });
         const onMerit = decideEligibility({
@@ -135,12 +153,14 @@ export class ExceptionsService {
           honorEligible: enrollment.course.honorEligible,
           requiredLessons: { total: required, completed },
         });
-        const active = await tx.invalidation.findFirst({ where: { certificateId: certificate.id, active: true } });
-        if (!onMerit.eligible && !active) {
-          await tx.invalidation.create({
-            data: { certificateId: certificate.id, notes: `Certificate exception removed: ${onMerit.message}`, invalidatedBy: removedBy },
-          });
-          invalidated = true;
+        if (!onMerit.eligible) {
+          // A certificate already invalidated (by the course team, even at this very moment) keeps
+          // that one: the database allows one active invalidation per certificate.
+          invalidated = (await tx.$executeRaw`
+            INSERT INTO invalidations (id, certificate_id, notes, invalidated_by, created_at)
+            VALUES (${randomUUID()}::uuid, ${certificate.id}::uuid, ${`Certificate exception removed: ${onMerit.message}`}, ${removedBy},
+                    ${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+            ON CONFLICT (certificate_id) WHERE active DO NOTHING`) === 1;
         }
       }
       return { courseId, learnerId, removed: true, certificateInvalidated: invalidated };
