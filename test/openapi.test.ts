@@ -91,4 +91,28 @@ describe('documented answers match real ones', () => {
     expectShape('GET /me (instructor)', R.meResponse, (await ctx.api.get('/me', bearer(await lmsToken({ role: 'instructor', sub: 'prof', courses: [courseId] })))).body);
     expect(checked).toHaveLength(34);
   }, 60_000);
+
+  it('a regrade task, started by grades that change after finalization, parses and has its name on the dashboard', async () => {
+    const courseId = uniqueCourseId('Regraded');
+    const c = `/courses/${courseId}`;
+    const learnerId = `r-${courseId.slice(-8)}`;
+    expect((await ctx.api.post('/courses', { id: courseId, title: 'Regraded', pacing: 'instructor', endAt: new Date(Date.now() + 1000).toISOString(), passingGrade: 0.5 })).status).toBe(201);
+    await ctx.api.put(`${c}/enrollments`, { enrollments: [{ learnerId, email: `${learnerId}@example.org`, name: 'Regraded Learner', mode: 'verified' }] });
+    await ctx.api.put(`${c}/grades`, { grades: [{ learnerId, grade: 0.4 }] });
+    await waitFor('bulk issuance', async () => ((await ctx.api.get(c)).body.certificatesGeneratedAt ? true : null));
+    await ctx.api.put(`${c}/grades`, { grades: [{ learnerId, grade: 0.9 }] });
+
+    const tasks = await waitFor('the regrade task', async () => {
+      const body = (await ctx.api.get(`${c}/generation-tasks`)).body as Array<{ kind: string; state: string }>;
+      return body.some((t) => t.kind === 'regrade' && t.state === 'succeeded') ? body : null;
+    });
+    const parsed = R.taskResponse.array().safeParse(tasks);
+    if (!parsed.success) throw new Error(`the tasks do not match their documented schema: ${parsed.error.message}`);
+    expect(parsed.data.map((t) => t.kind)).toEqual(['regrade', 'all_learners']);
+    expect(R.courseDetailResponse.parse((await ctx.api.get(c)).body).certificates).toEqual({ downloadable: 1 });
+
+    const dashboard = await (await ctx.api.fetch(`/app/courses/${encodeURIComponent(courseId)}/certificates`)).text();
+    expect(dashboard).toContain('Grade changes after finalization');
+    expect(dashboard).toContain('1 issued');
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { Prisma } from '../../prisma/generated/client';
 import type { Database } from '../../apps/shared/database';
-import { decideEligibility, type EligibilityDecision, type EnrollmentMode } from '../../apps/shared/domain/certificate-rules';
+import { decideEligibility, type EligibilityDecision } from '../../apps/shared/domain/certificate-rules';
+import type { CertificateStatus, EnrollmentMode } from '../../apps/shared/domain/enums';
 import { selectionJoins, selectionSql, type Selection } from './selection';
 
 export interface CourseFacts {
@@ -24,7 +25,7 @@ export interface LearnerStanding {
   allowlisted: boolean;
   requiredDone: number;
   certificateId: string | null;
-  certificateStatus: string | null;
+  certificateStatus: CertificateStatus | null;
   hasCredential: boolean;
   statusList: number | null;
   statusIndex: number | null;

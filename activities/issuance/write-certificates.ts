@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../apps/shared/database';
 import { buildAchievementCredential } from '../../apps/shared/credentials/achievement-credential';
 import { signCredential } from '../../apps/shared/credentials/sign-credential';
+import type { CertificateStatus } from '../../apps/shared/domain/enums';
 import type { ActivityDeps } from '../deps';
 import { statusPosition, type StatusPosition } from '../../apps/shared/credentials/status-list';
 import { decideFor, type CourseFacts, type LearnerStanding } from './learner-standing';
@@ -15,7 +16,7 @@ export interface WriteOptions {
 export interface WrittenCertificate {
   learnerId: string;
   certificateId: string;
-  status: string;
+  status: CertificateStatus;
   reason: string;
   message: string;
 }
@@ -24,7 +25,7 @@ interface Outcome {
   learnerId: string;
   certificateId: string;
   /** The certificate status to record. */
-  state: string;
+  state: CertificateStatus;
   /** A newly assigned status list position, written with the row. */
   status: StatusPosition | null;
   /** Null keeps the credential already stored (or none). */

@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { Pacing } from '../../apps/shared/domain/enums';
 import type { ActivityDeps } from '../deps';
 
 export interface CourseSchedule {
   courseId: string;
-  pacing: 'self' | 'instructor';
+  pacing: Pacing;
   /** ISO timestamp; workflows compare it with Temporal's clock. */
   endAt: string;
   /** Instructor-paced, certificates active, not learner-generated: issue everyone at course end. */

@@ -9,9 +9,21 @@ export type TokenClaims =
  * Signs a token the way the LMS does, with the LMS key that global-setup made for this run
  * (AUTH_TOKEN_KEY_FILE holds its private half; the service reads only the public half).
  */
-export async function lmsToken(
-  claims: TokenClaims,
-  { expiresIn = '1h', audience = 'course-certificates', issuer = undefined as string | undefined, keyFile = process.env.AUTH_TOKEN_KEY_FILE } = {},
+export async function lmsToken(claims: TokenClaims, options: TokenOptions = {}): Promise<string> {
+  return lmsTokenWithClaims(claims, options);
+}
+
+interface TokenOptions {
+  expiresIn?: string;
+  audience?: string;
+  issuer?: string;
+  keyFile?: string;
+}
+
+/** The same, with claims no LMS should send (an unknown role, a missing field): the service must refuse them. */
+export async function lmsTokenWithClaims(
+  claims: Record<string, unknown>,
+  { expiresIn = '1h', audience = 'course-certificates', issuer, keyFile = process.env.AUTH_TOKEN_KEY_FILE }: TokenOptions = {},
 ): Promise<string> {
   if (!keyFile) throw new Error('AUTH_TOKEN_KEY_FILE is not set; run the tests through jest so global-setup makes the LMS key');
   return signDevToken(keyFile, claims, { expiresIn, audience, issuer });

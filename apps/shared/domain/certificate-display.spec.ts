@@ -70,7 +70,6 @@ describe('decideDisplay: on-demand certificates (self-paced, or learner-generate
 describe('decideDisplay: states that override the behaviour', () => {
   it.each<[string, DisplayInput['certificate'], string]>([
     ['invalidated', { status: 'downloadable', invalidated: true }, MESSAGES.invalidated],
-    ['generating', { status: 'generating', invalidated: false }, MESSAGES.generating],
     ['error', { status: 'error', invalidated: false }, MESSAGES.failed],
   ])('%s', (_name, certificate, message) => {
     for (const pacing of ['self', 'instructor'] as const) {

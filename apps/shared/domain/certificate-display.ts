@@ -2,9 +2,9 @@
  * What a learner's Progress page says about the certificate, and which buttons it shows: the
  * display behaviours of the Open edX documents, as one pure function the API and pages share.
  */
-import type { CertificateStatus, EligibilityDecision } from './certificate-rules';
+import type { EligibilityDecision } from './certificate-rules';
+import type { CertificateStatus, DisplayBehavior, Pacing } from './enums';
 
-export type DisplayBehavior = 'end' | 'end_with_date' | 'early_no_info' | 'early_with_info';
 export type CertificateAction = 'request_certificate' | 'download_certificate';
 
 export const MESSAGES = {
@@ -12,7 +12,6 @@ export const MESSAGES = {
   notPassed: "You haven't passed the course.",
   available: 'Your certificate is available.',
   qualified: 'Congratulations, you qualified for a certificate!',
-  generating: 'Your certificate is being generated.',
   failed: 'We could not generate your certificate. The course team can see why and retry.',
   invalidated: 'Your certificate has been invalidated by the course team.',
   auditTrack: 'The audit track does not include a certificate.',
@@ -20,7 +19,7 @@ export const MESSAGES = {
 } as const;
 
 export interface DisplayInput {
-  pacing: 'self' | 'instructor';
+  pacing: Pacing;
   behavior: DisplayBehavior;
   learnerGeneratedEnabled: boolean;
   now: Date;
@@ -59,7 +58,6 @@ function formatDate(date: Date): string {
 export function decideDisplay(input: DisplayInput): DisplayDecision {
   const cert = input.certificate;
   if (cert?.invalidated) return show('invalidated', MESSAGES.invalidated);
-  if (cert?.status === 'generating') return show('generating', MESSAGES.generating);
   if (cert?.status === 'error') return show('error', MESSAGES.failed);
   const downloadable = cert?.status === 'downloadable';
   const notPassed = input.eligibility.reason === 'mode_not_eligible' ? MESSAGES.auditTrack : MESSAGES.notPassed;

@@ -2,28 +2,7 @@
  * Who gets a certificate, and why not. Pure and dependency-free: the API, the activities and
  * the workflows all import this one module, so learners and instructors are told the same reason.
  */
-
-export const ENROLLMENT_MODES = [
-  'audit',
-  'honor',
-  'verified',
-  'professional',
-  'no_id_professional',
-  'masters',
-  'executive_education',
-] as const;
-export type EnrollmentMode = (typeof ENROLLMENT_MODES)[number];
-
-export const CERTIFICATE_STATUSES = [
-  'downloadable',
-  'notpassing',
-  'audit_passing',
-  'audit_notpassing',
-  'unavailable',
-  'error',
-  'generating',
-] as const;
-export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+import type { CertificateStatus, EnrollmentMode } from './enums';
 
 export interface EligibilityInput {
   mode: EnrollmentMode;

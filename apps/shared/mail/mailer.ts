@@ -17,7 +17,7 @@ export interface Mailer {
 /** SMTP through nodemailer with pooled connections; null when no SMTP_URL is configured. */
 export function createMailer(config: AppConfig['mail']): Mailer | null {
   if (!config.smtpUrl) return null;
-  const transport = nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: 4 } as never, { from: config.from });
+  const transport = nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: 4 }, { from: config.from });
   return {
     async send(mail) {
       await transport.sendMail({ to: mail.to, cc: mail.cc ?? undefined, subject: mail.subject, text: mail.text, html: mail.html });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CERTIFICATE_STATUSES, DISPLAY_BEHAVIORS, GENERATION_KINDS, GENERATION_STATES, PACINGS } from '../../../shared/domain/enums';
 
 /**
  * What the API answers, as zod schemas: they document the 2xx bodies in /docs, and the
@@ -7,16 +8,17 @@ import { z } from 'zod';
 const iso = z.string().describe('ISO 8601 date-time');
 const isoOrNull = iso.nullable();
 const id = z.string();
+const certificateStatus = z.enum(CERTIFICATE_STATUSES);
 
 export const taskResponse = z.object({
   id: z.uuid(),
   courseId: id,
-  kind: z.enum(['all_learners', 'regenerate', 'exceptions_missing', 'exceptions_all', 'single_learner']),
-  groups: z.array(z.string()),
+  kind: z.enum(GENERATION_KINDS),
+  groups: z.array(certificateStatus).describe('kind regenerate: the status groups chosen'),
   learnerId: id.nullable(),
   requestedBy: z.string(),
   requestedAt: iso,
-  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  state: z.enum(GENERATION_STATES),
   total: z.number().int().nullable().describe('learners selected; null until counted'),
   done: z.number().int(),
   issued: z.number().int(),
@@ -33,11 +35,11 @@ export const taskResponse = z.object({
 export const courseResponse = z.object({
   id,
   title: z.string(),
-  pacing: z.enum(['self', 'instructor']),
+  pacing: z.enum(PACINGS),
   startAt: iso,
   endAt: iso,
   passingGrade: z.number(),
-  displayBehavior: z.enum(['end', 'end_with_date', 'early_no_info', 'early_with_info']),
+  displayBehavior: z.enum(DISPLAY_BEHAVIORS),
   certificateAvailableAt: isoOrNull,
   certificatesActive: z.boolean(),
   learnerGeneratedEnabled: z.boolean(),
@@ -53,7 +55,7 @@ export const courseResponse = z.object({
 
 export const courseDetailResponse = courseResponse.extend({
   enrollments: z.number().int(),
-  certificates: z.record(z.string(), z.number().int()).describe('certificates by status'),
+  certificates: z.partialRecord(certificateStatus, z.number().int()).describe('certificates by status; a status no certificate has is left out'),
   latestGeneration: taskResponse.nullable(),
   lifecycle: z.looseObject({ phase: z.string() }).nullable().describe('live state of the course workflow; null when it is not running'),
 });
@@ -66,7 +68,7 @@ export const certificateRowResponse = z.object({
   id: z.uuid(),
   learnerId: id,
   learnerName: z.string(),
-  status: z.string(),
+  status: certificateStatus,
   grade: z.number().nullable(),
   issuedAt: isoOrNull,
   invalidated: z.boolean(),
@@ -90,7 +92,7 @@ export const certificateResponse = z.object({
   courseTitle: z.string(),
   learnerId: id,
   learnerName: z.string(),
-  status: z.string(),
+  status: certificateStatus,
   grade: z.number().nullable(),
   issuedAt: isoOrNull,
   verifyUrl: z.string(),
@@ -128,7 +130,7 @@ export const exceptionRemovalResponse = z.object({ courseId: id, learnerId: id, 
 
 export const learnerRequestResponse = z.object({
   issued: z.boolean(),
-  status: z.string(),
+  status: certificateStatus,
   reason: z.string().nullable().optional(),
   message: z.string().nullable().optional(),
   certificateId: z.uuid().nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENROLLMENT_MODES } from '../../../shared/domain/certificate-rules';
+import { DISPLAY_BEHAVIORS, ENROLLMENT_MODES, PACINGS } from '../../../shared/domain/enums';
 import { normalizeLogo } from './course-logo';
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -10,7 +10,7 @@ const lmsKey = z.string().trim().min(1).max(255).regex(/^[\w.:+@-]+$/, 'may cont
 export const courseIdParam = lmsKey;
 
 const courseSettings = {
-  displayBehavior: z.enum(['end', 'end_with_date', 'early_no_info', 'early_with_info']).optional(),
+  displayBehavior: z.enum(DISPLAY_BEHAVIORS).optional(),
   certificateAvailableAt: isoDate.nullable().optional(),
   learnerGeneratedEnabled: z.boolean().optional(),
   honorEligible: z.boolean().optional(),
@@ -46,7 +46,7 @@ export const createCourseSchema = z
   .object({
     id: lmsKey,
     title: z.string().trim().min(1).max(300),
-    pacing: z.enum(['self', 'instructor']),
+    pacing: z.enum(PACINGS),
     startAt: isoDate.optional(),
     endAt: isoDate,
     passingGrade: fraction,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { CertificateStatus } from '../../../shared/domain/enums';
 
-export const REGENERATION_GROUPS = ['downloadable', 'notpassing', 'audit_passing', 'audit_notpassing', 'error'] as const;
+export const REGENERATION_GROUPS = ['downloadable', 'notpassing', 'audit_passing', 'audit_notpassing', 'error'] as const satisfies readonly CertificateStatus[];
 
 export const requestGenerationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all_learners'), requestedBy: z.string().trim().min(1).max(255).optional() }).strict(),

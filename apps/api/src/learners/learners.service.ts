@@ -104,7 +104,7 @@ export class LearnersService {
       certificateAvailableAt: course.certificateAvailableAt,
       certificatesGenerated: course.certificatesGeneratedAt !== null,
       certificate: standing.certificateStatus
-        ? { status: standing.certificateStatus as never, invalidated: standing.invalidated }
+        ? { status: standing.certificateStatus, invalidated: standing.invalidated }
         : null,
       eligibility,
     });

@@ -1,3 +1,4 @@
+import { CERTIFICATE_STATUSES, type CertificateStatus, type GenerationKind } from '../../../shared/domain/enums';
 import type { Principal } from '../auth/principal';
 import { REGENERATION_GROUPS } from '../generation/generation.schemas';
 import { date, dateTime, html, layout, percent, type Html } from './html';
@@ -106,28 +107,28 @@ const PHASES: Record<string, string> = {
   active: 'course ended; certificates issued',
 };
 
-const STATUS_LABELS: Record<string, string> = {
+const STATUS_LABELS: Record<CertificateStatus, string> = {
   downloadable: 'issued',
   notpassing: 'not passing',
   audit_passing: 'audit, passing',
   audit_notpassing: 'audit, not passing',
   error: 'failed to generate',
-  generating: 'generating',
   unavailable: 'unavailable',
 };
 
-const TASK_KINDS: Record<string, string> = {
+const TASK_KINDS: Record<GenerationKind, string> = {
   all_learners: 'Generate for all learners',
   regenerate: 'Regenerate',
   exceptions_missing: 'Exceptions without a certificate',
   exceptions_all: 'All exceptions',
+  regrade: 'Grade changes after finalization',
   single_learner: 'Learner request',
 };
 
 export function renderDashboard(principal: Principal, { course, tasks, exceptions, invalidations }: DashboardData): string {
   const path = `/courses/${encodeURIComponent(course.id)}`;
   const running = tasks.find((t) => t.state === 'running' || t.state === 'queued');
-  const counts = Object.entries(course.certificates as Record<string, number>);
+  const counts = CERTIFICATE_STATUSES.flatMap((status) => (course.certificates[status] ? [`${course.certificates[status]} ${STATUS_LABELS[status]}`] : []));
   const active = invalidations.filter((i) => i.active);
 
   const settings = html`<section class="card" aria-labelledby="settings-heading">
@@ -138,7 +139,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <dt>Course ends</dt><dd>${course.endAt ? dateTime(course.endAt) : 'self-paced'}</dd>
     <dt>Lifecycle</dt><dd>${PHASES[course.lifecycle?.phase ?? ''] ?? 'not started'}</dd>
     <dt>Learners enrolled</dt><dd>${course.enrollments}</dd>
-    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.map(([status, n]) => `${n} ${STATUS_LABELS[status] ?? status}`).join(', ')}${active.length ? ` (of the issued, ${active.length} invalidated)` : ''}</dd>
+    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.join(', ')}${active.length ? ` (of the issued, ${active.length} invalidated)` : ''}</dd>
   </dl>
   <div class="actions">
     <form data-api="activation" data-method="PUT" action="${path}/certificates/activation" data-body='{"active":${course.certificatesActive ? 'false' : 'true'}}' data-reload>
@@ -176,7 +177,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
   <h2 id="history-heading">Certificate generation history</h2>
   <div class="table-wrap">${tasks.length === 0 ? html`<p class="muted">No generation yet.</p>` : html`<table class="stack"><thead><tr><th>Task</th><th>Date</th><th>Requested by</th><th>Details</th><th>State</th><th><span class="sr">Action</span></th></tr></thead><tbody>
   ${tasks.map(
-    (t) => html`<tr><td data-label="Task">${TASK_KINDS[t.kind] ?? t.kind}</td><td data-label="Date">${dateTime(t.requestedAt)}</td><td data-label="Requested by">${t.requestedBy}</td>
+    (t) => html`<tr><td data-label="Task">${TASK_KINDS[t.kind]}</td><td data-label="Date">${dateTime(t.requestedAt)}</td><td data-label="Requested by">${t.requestedBy}</td>
     <td data-label="Details">${t.groups.length ? `${t.groups.join(', ')} · ` : ''}${t.learnerId ? `${t.learnerId} · ` : ''}${t.done}/${t.total ?? '?'} done, ${t.issued} issued, ${t.failed} failed${t.error ? html`<div class="status bad">${t.error}</div>` : ''}</td>
     <td data-label="State"><span class="badge ${t.state}">${t.state}</span></td>
     <td data-label="Action">${t.state === 'failed' || t.state === 'succeeded' ? html`<form data-api="retry" action="/generation-tasks/${t.id}/retry" data-reload data-done="Queued again."><button type="submit" class="secondary">Retry</button><span class="status" role="status"></span></form>` : ''}</td></tr>`,

@@ -49,7 +49,7 @@ export class StatusListsService {
     const validFrom = new Date(Math.floor(Date.now() / 1000) * 1000);
     const validUntil = new Date(validFrom.getTime() + Math.ceil(this.config.signing.statusListTtlMs / 1000) * 1000);
     const credential = buildStatusListCredential({ publicUrl: this.config.http.publicUrl, issuerName: this.config.signing.issuerName, list, encodedList, validFrom, validUntil });
-    const signed = { jws: await signCredential(credential as never, this.keys.active, { format: this.config.signing.format }), validUntil };
+    const signed = { jws: await signCredential(credential, this.keys.active, { format: this.config.signing.format }), validUntil };
     this.cache.set(list, signed);
     return signed;
   }

@@ -82,7 +82,7 @@ export function describeRateLimits(document: OpenAPIObject, controllers: Type[],
     operation.responses['429'] = {
       description: [own, `Too many requests: ${limitDescription(route.limit, config)}. Retry after the seconds in the Retry-After header (also \`retryAfter\`).`].filter(Boolean).join(' '),
       headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } },
-      content: { 'application/json': { schema: ERROR_RESPONSE_SCHEMA as never } },
+      content: { 'application/json': { schema: ERROR_RESPONSE_SCHEMA } },
     };
   }
 }
