@@ -14,6 +14,8 @@ WORKDIR /app
 # Dev dependencies stay: the migrate service runs the Prisma CLI (a dev dependency) from this image.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The pages' stylesheets and scripts are served from the source tree as written (apps/api/src/pages/assets.ts).
+COPY --from=build /app/apps/api/src/pages/public ./apps/api/src/pages/public
 COPY --from=build /app/.cache/workflow-bundle.js ./dist/workflow-bundle.js
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/scripts ./scripts

@@ -1,8 +1,9 @@
-import { escapeHtml as escape } from '../escape-html';
+import { html, type Html } from '../html';
 import type { Mail } from './mailer';
 
-const frame = (inner: string) =>
-  `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111827;max-width:36rem;margin:0 auto;padding:1rem">${inner}</body></html>`;
+// Mail clients ignore stylesheets, so mails (unlike pages) are styled inline.
+const frame = (inner: Html): string =>
+  html`<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111827;max-width:36rem;margin:0 auto;padding:1rem">${inner}</body></html>`.text;
 
 export interface CertificateMailInput {
   learnerName: string;
@@ -29,15 +30,15 @@ export function certificateAvailableMail(input: CertificateMailInput): Mail {
     '',
     `— ${input.issuerName}`,
   ].join('\n');
-  const html = frame(
-    `<p>Hello ${escape(input.learnerName)},</p>
-<p>Congratulations: your certificate for <strong>${escape(input.courseTitle)}</strong> is ready.</p>
-<p><a href="${escape(input.pdfUrl)}">Download your certificate (PDF)</a></p>
-<p>Share or check it: <a href="${escape(input.verifyUrl)}">${escape(input.verifyUrl)}</a></p>
+  const body = frame(
+    html`<p>Hello ${input.learnerName},</p>
+<p>Congratulations: your certificate for <strong>${input.courseTitle}</strong> is ready.</p>
+<p><a href="${input.pdfUrl}">Download your certificate (PDF)</a></p>
+<p>Share or check it: <a href="${input.verifyUrl}">${input.verifyUrl}</a></p>
 <p style="color:#4b5563">Anyone you share the link with can see that it is genuine; the QR code on the PDF leads to the same page.</p>
-<p>— ${escape(input.issuerName)}</p>`,
+<p>— ${input.issuerName}</p>`,
   );
-  return { to: { name: input.learnerName, address: input.learnerEmail }, cc: input.cc, subject, text, html };
+  return { to: { name: input.learnerName, address: input.learnerEmail }, cc: input.cc, subject, text, html: body };
 }
 
 export interface CourseMessageInput {
@@ -51,10 +52,8 @@ export interface CourseMessageInput {
 /** The course team's message (the farewell), as written, with the course named. */
 export function courseMessageMail(input: CourseMessageInput): Mail {
   const text = `Hello ${input.learnerName},\n\n${input.body}\n\n— The team of ${input.courseTitle}`;
-  const paragraphs = input.body
-    .split(/\n{2,}/)
-    .map((p) => `<p>${escape(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
-  const html = frame(`<p>Hello ${escape(input.learnerName)},</p>${paragraphs}<p>— The team of ${escape(input.courseTitle)}</p>`);
-  return { to: { name: input.learnerName, address: input.learnerEmail }, subject: input.subject, text, html };
+  // Blank lines part paragraphs; a single line break stays a line break.
+  const paragraphs = input.body.split(/\n{2,}/).map((p) => html`<p>${p.split('\n').map((line, i) => html`${i > 0 ? html`<br>` : ''}${line}`)}</p>`);
+  const body = frame(html`<p>Hello ${input.learnerName},</p>${paragraphs}<p>— The team of ${input.courseTitle}</p>`);
+  return { to: { name: input.learnerName, address: input.learnerEmail }, subject: input.subject, text, html: body };
 }

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../common/error.filter';
+import type { ErrorBody } from '../common/error-body';
 import { html, layout } from './html';
 
 const TITLES: Record<number, { title: string; help: string }> = {

@@ -1,29 +1,8 @@
-import { escapeHtml } from '../../../shared/escape-html';
+import { html, type Html } from '../../../shared/html';
 import type { Principal } from '../auth/principal';
 
-/** Tagged template that escapes every interpolation unless it is already rendered html. */
-export class Html {
-  constructor(readonly text: string) {}
-  toString(): string {
-    return this.text;
-  }
-}
-
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0];
-  values.forEach((value, i) => {
-    out += render(value) + strings[i + 1];
-  });
-  return new Html(out);
-}
-
-function render(value: unknown): string {
-  if (value instanceof Html) return value.text;
-  if (Array.isArray(value)) return value.map(render).join('');
-  if (value === null || value === undefined || value === false) return '';
-  // Every value that reaches a page goes through here.
-  return escapeHtml(String(value));
-}
+// The pages write HTML with the shared template, like the verification page and the mails.
+export { Html, html } from '../../../shared/html';
 
 export const date = (iso: string | Date | null | undefined): string =>
   iso ? new Date(iso).toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : '';

@@ -1,4 +1,4 @@
-import { escapeHtml as escape } from '../../../shared/escape-html';
+import { html } from '../../../shared/html';
 import type { VerificationResult } from './verification.service';
 
 /** Each tone is a class of verify.css (the page's colours live in the stylesheet: no inline style). */
@@ -24,12 +24,12 @@ export function renderVerificationPage(result: VerificationResult, issuerName: s
     ['Certificate', result.certificateId ?? ''],
   ];
   const revocation = result.revocation
-    ? `<p class="revocation"><strong>Revoked on ${escape(date(result.revocation.revokedAt))}.</strong> ${escape(result.revocation.reason)}</p>`
+    ? html`<p class="revocation"><strong>Revoked on ${date(result.revocation.revokedAt)}.</strong> ${result.revocation.reason}</p>`
     : '';
   const current = result.current
-    ? `<p class="revocation"><strong>Check the current certificate:</strong> <a href="${escape(result.current.verifyUrl)}">${escape(result.current.verifyUrl)}</a></p>`
+    ? html`<p class="revocation"><strong>Check the current certificate:</strong> <a href="${result.current.verifyUrl}">${result.current.verifyUrl}</a></p>`
     : '';
-  return `<!doctype html>
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -39,12 +39,12 @@ export function renderVerificationPage(result: VerificationResult, issuerName: s
 </head>
 <body>
 <main>
-  <section class="verdict tone-${head.tone}" role="status" aria-live="polite"><h1>${head.title}</h1><p>${escape(head.summary)}</p></section>
+  <section class="verdict tone-${head.tone}" role="status" aria-live="polite"><h1>${head.title}</h1><p>${head.summary}</p></section>
   ${revocation}${current}
-  <dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${k}</dt><dd>${escape(v)}</dd>`).join('')}</dl>
+  <dl>${rows.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
   <h2>Checks performed</h2>
-  <ul>${result.checks.map((c) => `<li class="${c.ok ? 'ok' : 'ko'}"><strong>${escape(c.name.replace(/_/g, ' '))}</strong>: ${escape(c.detail)}</li>`).join('')}</ul>
+  <ul>${result.checks.map((c) => html`<li class="${c.ok ? 'ok' : 'ko'}"><strong>${c.name.replace(/_/g, ' ')}</strong>: ${c.detail}</li>`)}</ul>
 </main>
 </body>
-</html>`;
+</html>`.text;
 }

@@ -1,4 +1,4 @@
-import { html } from './html';
+import { Html, html } from './html';
 
 describe('html', () => {
   it('escapes every interpolated value, but not html it built itself', () => {
@@ -11,5 +11,11 @@ describe('html', () => {
 
   it('renders lists and leaves out null, undefined and false', () => {
     expect(html`<ul>${['a<', 'b'].map((x) => html`<li>${x}</li>`)}</ul>${null}${undefined}${false}${0}`.text).toBe('<ul><li>a&lt;</li><li>b</li></ul>0');
+  });
+
+  it('trusts only html it built: a plain string that looks like markup is still escaped', () => {
+    const built = html`<br>`;
+    expect(built).toBeInstanceOf(Html);
+    expect(`${html`a${built}b${'<br>'}`}`).toBe('a<br>b&lt;br&gt;');
   });
 });
