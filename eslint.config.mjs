@@ -1,5 +1,6 @@
 // Lint for the traps that matter here, not for style: promises nobody awaits, and I/O or Node
 // built-ins inside Temporal workflows (which must be deterministic; do I/O in activities).
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
@@ -9,13 +10,48 @@ const nodeBuiltins = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.data/', '.tools/', '.cache/', 'coverage/', 'test-output/', 'prisma/generated/', '**/*.cjs', '**/*.mjs', '**/*.js'],
+    ignores: ['node_modules/', 'dist/', '.data/', '.tools/', '.cache/', 'coverage/', 'test-output/', 'prisma/generated/', '**/*.cjs', '**/*.mjs', '**/*.js',
+      // The pages' browser scripts are linted like the rest.
+      '!apps/api/src/pages/public/*.js',
+      // So are the scripts every newcomer runs first.
+      '!scripts/**/*.cjs', '!scripts/**/*.mjs'],
   },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // Served to browsers as written; their types come from JSDoc, checked against the DOM.
+    files: ['apps/api/src/pages/public/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { project: './tsconfig.assets.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-var': 'error',
+      'prefer-const': 'error',
+      strict: ['error', 'function'],
+    },
+  },
+  {
+    // Plain Node, typed by JSDoc and type-checked by tsconfig.scripts.json.
+    files: ['scripts/**/*.cjs', 'scripts/**/*.mjs'],
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { project: './tsconfig.scripts.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      'no-undef': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],

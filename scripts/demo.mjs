@@ -14,8 +14,10 @@ const { values } = parseArgs({
 const learners = Number(values.learners);
 const endsInSeconds = Number(values['ends-in']);
 const api = values.api.replace(/\/+$/, '');
+/** @param {string} line */
 const note = (line) => process.stderr.write(`[demo] ${line}\n`);
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   process.stderr.write(`[demo] ${message}\n`);
   process.exit(1);
@@ -29,10 +31,22 @@ const apiKeyFile = new URL('../.data/api-key', import.meta.url);
 const apiKey = process.env.API_KEY ?? (fs.existsSync(apiKeyFile) ? fs.readFileSync(apiKeyFile, 'utf8').trim() : null);
 if (!apiKey) fail('no API key: start the service with `npm start` (it makes .data/api-key) or set API_KEY');
 
+// The parts of the API's answers the demo reads.
+/** @typedef {{ state: string, issued: number, done: number, failed: number }} GenerationView */
+/** @typedef {{ certificatesGeneratedAt: string | null, lifecycle: unknown, latestGeneration: GenerationView | null }} CourseView */
+/** @typedef {{ id: string, status: string, verifyUrl: string | null, learnerId: string, learnerName: string, grade: number | null, issuedAt: string | null }} CertificateView */
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<unknown>}
+ */
 async function call(method, path, body) {
   const response = await fetch(`${api}${path}`, {
     method,
-    headers: { 'x-api-key': apiKey, ...(body ? { 'content-type': 'application/json' } : {}) },
+    // Checked above: the demo has stopped without one.
+    headers: { 'x-api-key': /** @type {string} */ (apiKey), ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = await response.json().catch(() => null);
@@ -72,16 +86,18 @@ async function main() {
   note(`${learners} learners enrolled and graded; waiting for the lifecycle workflow`);
 
   const deadline = Date.now() + 120_000 + endsInSeconds * 1000;
+  /** @type {CourseView} */
   let course;
   do {
     await new Promise((r) => setTimeout(r, 500));
-    course = await call('GET', `/courses/${encodeURIComponent(courseId)}`);
+    course = /** @type {CourseView} */ (await call('GET', `/courses/${encodeURIComponent(courseId)}`));
     if (Date.now() > deadline) fail(`certificates were not generated in time: ${JSON.stringify(course.latestGeneration ?? course.lifecycle)}`);
   } while (!course.certificatesGeneratedAt);
-  const task = course.latestGeneration;
+  // Certificates generated means a generation ran.
+  const task = /** @type {GenerationView} */ (course.latestGeneration);
   note(`generation ${task.state}: ${task.issued} issued, ${task.done - task.issued} not eligible, ${task.failed} failed`);
 
-  const certificates = await call('GET', `/courses/${encodeURIComponent(courseId)}/certificates`);
+  const certificates = /** @type {CertificateView[]} */ (await call('GET', `/courses/${encodeURIComponent(courseId)}/certificates`));
   for (const c of certificates.filter((certificate) => certificate.status === 'downloadable')) {
     console.log(
       JSON.stringify({

@@ -6,7 +6,9 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+/** @type {typeof import('./lib/setup.cjs')} */
 const { ensureDependencies, ensurePrismaClient, buildTypeScript, ensureSystemTools } = require('./lib/setup.cjs');
+/** @type {typeof import('./lib/temporal.cjs')} */
 const { findTemporalCli } = require('./lib/temporal.cjs');
 
 export function prepare(mode = 'deps') {
@@ -26,7 +28,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     prepare(process.argv[2]);
   } catch (error) {
-    console.error(`setup failed: ${error.message}`);
+    console.error(`setup failed: ${/** @type {Error} */ (error).message}`);
     process.exit(1);
   }
 }

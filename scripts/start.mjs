@@ -8,14 +8,20 @@ import { createRequire } from 'node:module';
 import { prepare } from './prepare.mjs';
 
 const require = createRequire(import.meta.url);
+/** @type {typeof import('./lib/paths.cjs')} */
 const { root, dataDir } = require('./lib/paths.cjs');
+/** @type {typeof import('./lib/processes.cjs')} */
 const { spawn, canConnect, stopChild } = require('./lib/processes.cjs');
 
+/** @param {string} line */
 const say = (line) => console.log(`[start] ${line}`);
+/** @type {{ name: string, process: import('node:child_process').ChildProcess }[]} */
 const children = [];
+/** @type {(() => Promise<unknown>)[]} */
 const cleanups = [];
 let stopping = false;
 
+/** @param {number} code */
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
@@ -28,16 +34,18 @@ async function shutdown(code) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
+/** @param {import('node:stream').Readable} stream @param {string} name */
 function prefixed(stream, name) {
   let buffer = '';
-  stream.on('data', (chunk) => {
+  stream.on('data', (/** @type {Buffer} */ chunk) => {
     buffer += chunk;
     const lines = buffer.split('\n');
-    buffer = lines.pop();
+    buffer = /** @type {string} */ (lines.pop());
     for (const line of lines) console.log(`[${name}] ${line}`);
   });
 }
 
+/** @param {string} name @param {string} script @param {NodeJS.ProcessEnv} env */
 function startChild(name, script, env) {
   const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   prefixed(child.stdout, name);
@@ -51,6 +59,13 @@ function startChild(name, script, env) {
   return child;
 }
 
+/** @typedef {{ database: { status: string }, temporal: { status: string } }} Health */
+
+/**
+ * @param {string} url
+ * @param {number} timeoutMs
+ * @returns {Promise<Health>}
+ */
 async function waitForHealth(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = null;
@@ -58,7 +73,7 @@ async function waitForHealth(url, timeoutMs) {
     try {
       const response = await fetch(url);
       last = await response.json();
-      if (response.ok) return last;
+      if (response.ok) return /** @type {Health} */ (last);
     } catch {
       // not listening yet
     }
@@ -71,10 +86,15 @@ async function main() {
   const started = Date.now();
   const { temporalCli } = prepare('start');
   // Loaded after `prepare`, which installs the dependencies they use.
+  /** @type {typeof import('./lib/database.cjs')} */
   const { ensureDatabase, isReachable, LOCAL_SERVER, migrateDeploy, startEmbeddedPostgres } = require('./lib/database.cjs');
+  /** @type {typeof import('./lib/temporal.cjs')} */
   const { startTemporalServer } = require('./lib/temporal.cjs');
+  /** @type {typeof import('./lib/signing-key.cjs')} */
   const { ensureDevelopmentKey } = require('./lib/signing-key.cjs');
+  /** @type {typeof import('./lib/processes.cjs')} */
   const { freePort } = require('./lib/processes.cjs');
+  /** @type {typeof import('./lib/setup.cjs')} */
   const { buildWorkflowBundle } = require('./lib/setup.cjs');
   fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   const env = { ...process.env };
@@ -95,7 +115,8 @@ async function main() {
     say('temporal: a server already listens on 127.0.0.1:7233; using it');
   } else {
     const server = await startTemporalServer({
-      cli: temporalCli.path,
+      // prepare('start') has found the CLI or thrown.
+      cli: /** @type {{ path: string }} */ (temporalCli).path,
       port: 7233,
       uiPort: 8233,
       dbFile: path.join(dataDir, 'temporal', 'dev.sqlite'),
@@ -129,6 +150,7 @@ async function main() {
   }
 
   // Sign-in: the LMS's token key and an API key (development stand-ins unless configured).
+  /** @type {typeof import('./lib/dev-access.cjs')} */
   const { ensureDevAccess, startDevSignIn, ensureDemoCourse } = require('./lib/dev-access.cjs');
   let devAccess = null;
   if (!env.AUTH_TOKEN_KEY && !env.AUTH_TOKEN_KEY_FILE && !env.API_KEY_HASHES) {
@@ -142,6 +164,7 @@ async function main() {
   if (env.SMTP_URL) {
     say(`mail: sending through ${new URL(env.SMTP_URL).host}`);
   } else {
+    /** @type {typeof import('./lib/mail-catcher.cjs')} */
     const { startMailCatcher } = require('./lib/mail-catcher.cjs');
     const smtpPort = (await canConnect('127.0.0.1', 1025)) ? await freePort() : 1025;
     const webPort = (await canConnect('127.0.0.1', 1080)) ? await freePort() : 1080;

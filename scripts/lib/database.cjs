@@ -1,19 +1,25 @@
 'use strict';
 // PostgreSQL for the service and the tests: the configured server, the local one, or an
 // embedded PGlite served over the wire protocol when nothing else is there.
-const fs = require('node:fs');
 const path = require('node:path');
 const { root } = require('./paths.cjs');
 const { run, spawn, waitForPort, stopChild } = require('./processes.cjs');
 
 const LOCAL_SERVER = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/** @param {string} url @param {string} name */
 function withDatabase(url, name) {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
 }
 
+/**
+ * @template T
+ * @param {string} url
+ * @param {(client: import('pg').Client) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 async function withClient(url, fn) {
   const { Client } = require('pg');
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
@@ -25,6 +31,7 @@ async function withClient(url, fn) {
   }
 }
 
+/** @param {string} url */
 async function isReachable(url) {
   try {
     await withClient(url, (c) => c.query('SELECT 1'));
@@ -34,12 +41,17 @@ async function isReachable(url) {
   }
 }
 
+/** @param {string} name */
 function quoteIdent(name) {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name: ${name}`);
   return `"${name}"`;
 }
 
-/** Creates the database on the server if it is missing; returns its URL. */
+/**
+ * Creates the database on the server if it is missing; returns its URL.
+ * @param {string} serverUrl
+ * @param {string} name
+ */
 async function ensureDatabase(serverUrl, name) {
   await withClient(serverUrl, async (c) => {
     const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -48,6 +60,7 @@ async function ensureDatabase(serverUrl, name) {
   return withDatabase(serverUrl, name);
 }
 
+/** @param {string} serverUrl @param {string} name */
 async function dropDatabase(serverUrl, name) {
   await withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 }

@@ -73,6 +73,7 @@ const DEMO_COURSE = 'course-v1:Demo+CERT101+2030';
  * @param {string} apiKey
  */
 async function ensureDemoCourse(apiUrl, apiKey) {
+  /** @param {string} method @param {string} route @param {unknown} body */
   const call = async (method, route, body) => {
     const response = await fetch(`${apiUrl}${route}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${await response.text()}`);

@@ -16,6 +16,7 @@ async function startMailCatcher({ port = 0, host = '127.0.0.1', dir = null, webP
   const { simpleParser } = require('mailparser');
   /** @type {CaughtMail[]} */
   const messages = [];
+  /** @type {Set<() => void>} */
   const waiters = new Set();
   if (dir) fs.mkdirSync(dir, { recursive: true });
 
@@ -24,13 +25,16 @@ async function startMailCatcher({ port = 0, host = '127.0.0.1', dir = null, webP
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
+      /** @type {Buffer[]} */
       const chunks = [];
-      stream.on('data', (chunk) => chunks.push(chunk));
+      stream.on('data', (/** @type {Buffer} */ chunk) => chunks.push(chunk));
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         try {
           const parsed = await simpleParser(raw);
-          const addresses = (field) => (field ? (Array.isArray(field) ? field : [field]).flatMap((a) => a.value.map((v) => v.address)) : []);
+          // The service addresses mail to mailboxes, never to groups, so every entry has an address.
+          /** @param {import('mailparser').AddressObject | import('mailparser').AddressObject[] | undefined} field @returns {string[]} */
+          const addresses = (field) => (field ? (Array.isArray(field) ? field : [field]).flatMap((a) => a.value.map((v) => /** @type {string} */ (v.address))) : []);
           const message = {
             id: messages.length + 1,
             from: parsed.from?.text ?? '',
@@ -48,22 +52,26 @@ async function startMailCatcher({ port = 0, host = '127.0.0.1', dir = null, webP
           for (const waiter of waiters) waiter();
           callback();
         } catch (error) {
-          callback(error);
+          callback(/** @type {Error} */ (error));
         }
       });
     },
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const smtpPort = server.server.address().port;
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    })
+  );
+  const smtpPort = /** @type {import('node:net').AddressInfo} */ (server.server.address()).port;
 
+  /** @type {import('node:http').Server | null} */
   let web = null;
   if (webPort !== null) {
     web = http.createServer((req, res) => {
       const match = /^\/(\d+)$/.exec(req.url ?? '');
-      const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+      /** @param {unknown} s */
+      const escape = (s) => String(s).replace(/[&<>"]/g, (c) => /** @type {Record<string, string>} */ ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
       if (match) {
         const m = messages[Number(match[1]) - 1];
         if (!m) return res.writeHead(404).end('no such mail');
@@ -74,15 +82,18 @@ async function startMailCatcher({ port = 0, host = '127.0.0.1', dir = null, webP
       const rows = messages.slice().reverse().map((m) => `<tr><td>${escape(m.date)}</td><td>${escape(m.to.join(', '))}</td><td><a href="/${m.id}">${escape(m.subject)}</a></td></tr>`).join('');
       res.end(`<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Local mail</title><h1>Mail caught on this machine (${messages.length})</h1><table border="1" cellpadding="4"><tr><th>When</th><th>To</th><th>Subject</th></tr>${rows}</table>`);
     });
-    await new Promise((resolve, reject) => {
-      web.once('error', reject);
-      web.listen(webPort, host, resolve);
-    });
+    const listening = web;
+    await /** @type {Promise<void>} */ (
+      new Promise((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(webPort, host, resolve);
+      })
+    );
   }
 
   return {
     smtpUrl: `smtp://${host}:${smtpPort}`,
-    webUrl: web ? `http://${host}:${web.address().port}` : null,
+    webUrl: web ? `http://${host}:${/** @type {import('node:net').AddressInfo} */ (web.address()).port}` : null,
     messages,
     /**
      * Resolves when `count` mails matching `filter` have arrived.
@@ -110,8 +121,11 @@ async function startMailCatcher({ port = 0, host = '127.0.0.1', dir = null, webP
       });
     },
     async stop() {
-      await new Promise((resolve) => server.close(resolve));
-      if (web) await new Promise((resolve) => web.close(resolve));
+      await /** @type {Promise<void>} */ (new Promise((resolve) => server.close(resolve)));
+      if (web) {
+        const open = web;
+        await /** @type {Promise<void>} */ (new Promise((resolve) => open.close(() => resolve())));
+      }
     },
   };
 }

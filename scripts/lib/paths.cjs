@@ -5,6 +5,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 // The nearest folder with a package.json: this file also runs compiled, from dist/scripts/lib.
+/** @param {string} dir @returns {string} */
 function findRoot(dir) {
   return fs.existsSync(path.join(dir, 'package.json')) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
 }

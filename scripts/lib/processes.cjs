@@ -5,6 +5,9 @@ const net = require('node:net');
 /**
  * Runs a command to completion; throws with the command line on failure. With `quiet`, its output
  * is kept back and shown only if it fails.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ quiet?: boolean } & import('node:child_process').SpawnSyncOptions} [options]
  */
 function run(command, args, { quiet = false, ...options } = {}) {
   const result = spawnSync(command, args, { stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', ...options });
@@ -15,22 +18,31 @@ function run(command, args, { quiet = false, ...options } = {}) {
   }
 }
 
-/** Asks the kernel for a free TCP port on the loopback interface. */
+/**
+ * Asks the kernel for a free TCP port on the loopback interface.
+ * @returns {Promise<number>}
+ */
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 }
 
+/**
+ * @param {string} host
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
 function canConnect(host, port, timeoutMs = 500) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
+    /** @param {boolean} ok */
     const done = (ok) => {
       socket.destroy();
       resolve(ok);
@@ -56,7 +68,11 @@ async function waitForPort(host, port, { timeoutMs = 30000, child = undefined, n
   throw new Error(`${name} did not accept connections within ${timeoutMs} ms`);
 }
 
-/** Stops a child: SIGTERM, then SIGKILL if it lingers. */
+/**
+ * Stops a child: SIGTERM, then SIGKILL if it lingers.
+ * @param {import('node:child_process').ChildProcess | null | undefined} child
+ * @returns {Promise<void>}
+ */
 function stopChild(child, { graceMs = 10000 } = {}) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {

@@ -7,17 +7,20 @@ const path = require('node:path');
 const { root, stampDir } = require('./paths.cjs');
 const { run } = require('./processes.cjs');
 
+/** @param {string[]} files */
 function hashFiles(files) {
   const hash = crypto.createHash('sha256');
   for (const file of files) hash.update(file).update('\0').update(fs.existsSync(file) ? fs.readFileSync(file) : '');
   return hash.digest('hex');
 }
 
+/** @param {string} name @param {string} hash */
 function stamped(name, hash) {
   const file = path.join(stampDir, name);
   return fs.existsSync(file) && fs.readFileSync(file, 'utf8') === hash;
 }
 
+/** @param {string} name @param {string} hash */
 function stamp(name, hash) {
   fs.mkdirSync(stampDir, { recursive: true });
   fs.writeFileSync(path.join(stampDir, name), hash);
@@ -80,6 +83,7 @@ async function buildWorkflowBundle({ log = console.log } = {}) {
   if (stamped('workflow-bundle', hash) && fs.existsSync(bundlePath)) return bundlePath;
   log('setup: bundling workflows');
   const { bundleWorkflowCode } = require('@temporalio/worker');
+  /** @type {import('@temporalio/worker').Logger} */
   const quietLogger = { trace() {}, debug() {}, info() {}, log() {}, warn: (m) => log(m), error: (m) => log(m) };
   const { code } = await bundleWorkflowCode({ workflowsPath: workflowsDir, logger: quietLogger });
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
@@ -100,6 +104,7 @@ const SYSTEM_TOOLS = [
 
 function ensureSystemTools({ log = console.log } = {}) {
   const { spawnSync } = require('node:child_process');
+  /** @param {string} cmd */
   const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
   const missing = SYSTEM_TOOLS.filter((tool) => !(tool.command === 'chromium' && process.env.CHROMIUM_PATH) && !has(tool.command));
   if (missing.length === 0) return;

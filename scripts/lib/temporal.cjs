@@ -16,6 +16,7 @@ const MIN_GO = [1, 25];
 const cachedBinary = path.join(userCache, `temporal-${TEMPORAL_CLI_VERSION}`);
 const localBinary = path.join(toolsBin, 'temporal');
 
+/** @param {string} file */
 function isExecutable(file) {
   try {
     fs.accessSync(file, fs.constants.X_OK);
@@ -25,6 +26,7 @@ function isExecutable(file) {
   }
 }
 
+/** @param {string} name */
 function onPath(name) {
   for (const dir of (process.env.PATH || '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
@@ -43,12 +45,17 @@ function findGo() {
   return recentEnough ? { go, version: out.trim() } : null;
 }
 
+/** @param {string} target */
 function linkIntoTools(target) {
   fs.mkdirSync(toolsBin, { recursive: true });
   fs.rmSync(localBinary, { force: true });
   fs.symlinkSync(target, localBinary);
 }
 
+/**
+ * @param {{ go: string, version: string }} toolchain
+ * @param {(line: string) => void} log
+ */
 function buildWithGo({ go, version }, log) {
   const staging = path.join(userCache, `build-${process.pid}`);
   fs.mkdirSync(staging, { recursive: true });
@@ -101,6 +108,7 @@ function findTemporalCli({ build = true, log = console.log } = {}) {
   );
 }
 
+/** @param {string} cli */
 function cliVersion(cli) {
   const out = spawnSync(cli, ['--version'], { encoding: 'utf8' }).stdout || '';
   return out.trim();
@@ -127,7 +135,7 @@ async function startTemporalServer({ cli, port, uiPort, dbFile, logFile, namespa
     if (uiPort) await waitForPort('127.0.0.1', uiPort, { child, timeoutMs: 30000, name: 'Temporal UI' });
   } catch (error) {
     await stopChild(child);
-    throw new Error(`${error.message}${logFile ? ` (see ${logFile})` : ''}`);
+    throw new Error(`${/** @type {Error} */ (error).message}${logFile ? ` (see ${logFile})` : ''}`);
   }
   log(`temporal: dev server ${cliVersion(cli)} on 127.0.0.1:${port}${dbFile ? ` (history in ${dbFile})` : ' (in memory)'}`);
   return {

@@ -69,7 +69,7 @@ function describeCommonErrors(document: OpenAPIObject): void {
       const operation = item[method];
       if (!operation) continue;
       for (const [status, description] of Object.entries(COMMON_ERRORS)) {
-        operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_RESPONSE_SCHEMA as never } } };
+        operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_RESPONSE_SCHEMA } } };
       }
     }
   }

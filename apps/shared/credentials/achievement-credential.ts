@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { statusEntry, type StatusPosition } from './status-list';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
 
-export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
-export const OB_V3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 export const OB_V3_SCHEMA = 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json';
 
 export interface CredentialInput {
@@ -48,10 +47,6 @@ export interface AchievementCredential {
 export function emailIdentity(email: string, salt = randomBytes(16).toString('hex')) {
   const identityHash = `sha256$${createHash('sha256').update(email.trim().toLowerCase() + salt).digest('hex')}`;
   return { type: 'IdentityObject', identityHash, identityType: 'emailAddress', hashed: true, salt };
-}
-
-export function issuerId(publicUrl: string): string {
-  return `${publicUrl}/issuer`;
 }
 
 /** A stable subject id per learner and issuer that does not reveal the LMS username. */

@@ -1,16 +1,24 @@
 import { SignJWT } from 'jose';
-import type { AchievementCredential } from './achievement-credential';
-import type { SigningKey } from './signing-keys';
-import { keyUrl } from './verify-credential';
+import { keyUrl, type SigningKey } from './signing-keys';
 
 /** `ob-vc-jwt`: Open Badges 3.0 VC-JWT (typ JWT); `vc-jose-cose`: W3C VC-JOSE-COSE (typ vc+jwt). */
 export type CredentialFormat = 'ob-vc-jwt' | 'vc-jose-cose';
+
+/** What signing reads of a credential: an achievement credential (certificate) or a status list. */
+export interface SignableCredential {
+  id: string;
+  issuer: { id: string };
+  validFrom: string;
+  /** Status lists expire; certificates do not. */
+  validUntil?: string;
+  credentialSubject: { id: string };
+}
 
 /**
  * Secures the credential as a compact JWS (VC-JWT as Open Badges 3.0 describes it): the
  * credential is the payload, and iss/jti/nbf/sub repeat its issuer, id, validFrom and subject.
  */
-export async function signCredential(credential: AchievementCredential, key: SigningKey, options: { format?: CredentialFormat } = {}): Promise<string> {
+export async function signCredential(credential: SignableCredential, key: SigningKey, options: { format?: CredentialFormat } = {}): Promise<string> {
   // The kid is the key's URL on the issuer's origin, where the bare public JWK is served.
   const origin = credential.issuer.id.replace(/\/issuer$/, '');
   const typ = options.format === 'vc-jose-cose' ? 'vc+jwt' : 'JWT';
@@ -20,8 +28,7 @@ export async function signCredential(credential: AchievementCredential, key: Sig
     .setJti(credential.id)
     .setSubject(credential.credentialSubject.id)
     .setNotBefore(Math.floor(Date.parse(credential.validFrom) / 1000));
-  // exp repeats validUntil when there is one (status lists do expire; certificates do not).
-  const validUntil = (credential as { validUntil?: string }).validUntil;
-  if (validUntil) jwt.setExpirationTime(Math.floor(Date.parse(validUntil) / 1000));
+  // exp repeats validUntil when there is one.
+  if (credential.validUntil) jwt.setExpirationTime(Math.floor(Date.parse(credential.validUntil) / 1000));
   return jwt.sign(key.privateKey);
 }

@@ -21,6 +21,19 @@ export interface KeySet {
   byKid: ReadonlyMap<string, VerificationKey>;
 }
 
+/** Where a key is published; credentials name their key by this URL (kid). */
+export function keyUrl(publicUrl: string, thumbprint: string): string {
+  return `${publicUrl}/keys/${thumbprint}`;
+}
+
+/** Our key for a kid: the key URL on our origin, or the bare thumbprint. Never a key the token carries. */
+export function findKey(keys: Pick<KeySet, 'byKid'>, publicUrl: string, kid: unknown): VerificationKey | undefined {
+  if (typeof kid !== 'string') return undefined;
+  const prefix = keyUrl(publicUrl, '');
+  const thumbprint = kid.startsWith(prefix) ? kid.slice(prefix.length) : kid;
+  return keys.byKid.get(thumbprint);
+}
+
 export class SigningKeyError extends Error {
   override name = 'SigningKeyError';
 }

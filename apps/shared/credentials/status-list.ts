@@ -1,9 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { base64url, compactVerify, errors as joseErrors } from 'jose';
-import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './achievement-credential';
-import type { KeySet } from './signing-keys';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
+import { findKey, type KeySet } from './signing-keys';
 import { parseStrictJson } from './strict-json';
-import { findKey } from './verify-credential';
 
 /** W3C Bitstring Status List v1.0: at least 131,072 entries (16 KB) per list, for herd privacy. */
 export const STATUS_LIST_SIZE = 131_072;

@@ -1,6 +1,7 @@
 import { base64url, compactVerify, errors as joseErrors } from 'jose';
-import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId, type AchievementCredential } from './achievement-credential';
-import { SUPPORTED_ALGORITHMS, type KeySet, type VerificationKey } from './signing-keys';
+import type { AchievementCredential } from './achievement-credential';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
+import { SUPPORTED_ALGORITHMS, findKey, type KeySet } from './signing-keys';
 import { DuplicateKeyError, JsonTooDeepError, parseStrictJson } from './strict-json';
 
 /** Larger tokens are refused before any parsing (HTTP answers 413). */
@@ -41,18 +42,6 @@ export interface VerifyContext {
   record?: (credential: VerifiedCredential) => Promise<{ ok: boolean; detail: string; superseded?: boolean } | null>;
   /** Whether the certificate is revoked (status list bit / invalidation). */
   revocation?: (credential: VerifiedCredential) => Promise<{ revoked: boolean; detail: string }>;
-}
-
-export function keyUrl(publicUrl: string, thumbprint: string): string {
-  return `${publicUrl}/keys/${thumbprint}`;
-}
-
-/** Our key for a kid: the key URL on our origin, or the bare thumbprint. Never a key the token carries. */
-export function findKey(keys: Pick<KeySet, 'byKid'>, publicUrl: string, kid: unknown): VerificationKey | undefined {
-  if (typeof kid !== 'string') return undefined;
-  const prefix = `${publicUrl}/keys/`;
-  const thumbprint = kid.startsWith(prefix) ? kid.slice(prefix.length) : kid;
-  return keys.byKid.get(thumbprint);
 }
 
 function decodeJson(segment: string): unknown {

@@ -3,22 +3,8 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Request, Response } from 'express';
 import { renderErrorPage } from '../pages/error-page';
-import { z } from 'zod';
+import type { ErrorBody } from './error-body';
 import { DomainError, TooManyRequestsError, ValidationError } from './errors';
-
-/** The one error shape every route answers with; /docs publishes this very schema. */
-export const errorBodySchema = z.object({
-  statusCode: z.number().int().meta({ examples: [400] }),
-  code: z.string().meta({ description: 'Stable machine-readable code, e.g. validation_failed, not_found, forbidden.', examples: ['validation_failed'] }),
-  message: z.string().meta({ description: 'What went wrong, naming the field.', examples: ['body.passingGrade: Too big: expected number to be <=1'] }),
-  fields: z
-    .array(z.object({ field: z.string().meta({ examples: ['body.passingGrade'] }), message: z.string() }))
-    .optional()
-    .describe('Present for validation errors: one entry per offending field.'),
-  errorId: z.uuid().describe('Quote it when reporting a problem; 500s are logged under it.'),
-  retryAfter: z.number().int().min(0).optional().describe('Present with 429: seconds to wait before trying again (also the Retry-After header).'),
-});
-export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 // Nest wraps body-parser failures (bad JSON → 400, oversized body → 413) in HttpExceptions.
 const HTTP_CODES: Record<number, string> = {

@@ -1,6 +1,6 @@
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { errorBodySchema } from './error.filter';
+import { errorBodySchema } from './error-body';
 
 /** A zod schema as the JSON Schema OpenAPI embeds (without the `$schema` dialect line). */
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
