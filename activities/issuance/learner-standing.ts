@@ -1,4 +1,5 @@
 import { Prisma } from '../../prisma/generated/client';
+import { hasActiveInvalidationSql } from '../../apps/shared/certificate-validity.sql';
 import type { Database } from '../../apps/shared/database';
 import { decideEligibility, type EligibilityDecision } from '../../apps/shared/domain/certificate-rules';
 import type { CertificateStatus, EnrollmentMode } from '../../apps/shared/domain/enums';
@@ -72,7 +73,7 @@ export async function loadStandings(
            c.id::text AS "certificateId", c.status::text AS "certificateStatus",
            (c.jws IS NOT NULL) AS "hasCredential",
            c.status_list AS "statusList", c.status_index AS "statusIndex",
-           (c.id IS NOT NULL AND EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active)) AS invalidated
+           (c.id IS NOT NULL AND ${hasActiveInvalidationSql('c')}) AS invalidated
       FROM enrollments e
       JOIN learners l ON l.id = e.learner_id
       ${selectionJoins}

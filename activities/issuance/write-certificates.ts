@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hasActiveInvalidationSql } from '../../apps/shared/certificate-validity.sql';
 import type { Database } from '../../apps/shared/database';
 import { buildAchievementCredential } from '../../apps/shared/credentials/achievement-credential';
 import { signCredential } from '../../apps/shared/credentials/sign-credential';
@@ -137,7 +138,7 @@ async function updateExisting(db: Database, courseId: string, taskId: string | n
                   ${c.issuedAt}::timestamptz[], ${c.grades}::numeric[], ${c.errors}::text[], ${c.lists}::int[], ${c.indexes}::int[])
            AS o(id, status, jws, key_id, issued_at, grade, error_reason, list, index)
      WHERE c.id = o.id AND c.course_id = ${courseId}
-       AND NOT EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active)`;
+       AND NOT ${hasActiveInvalidationSql('c')}`;
 }
 
 /**

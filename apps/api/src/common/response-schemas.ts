@@ -72,6 +72,7 @@ export const certificateRowResponse = z.object({
   grade: z.number().nullable(),
   issuedAt: isoOrNull,
   invalidated: z.boolean(),
+  valid: z.boolean().describe('issued, still standing and not invalidated: what verification accepts'),
   verifyUrl: z.string().nullable(),
 });
 

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../../shared/config';
 import { signCredential } from '../../../shared/credentials/sign-credential';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
 import { buildStatusListCredential, encodeStatusList } from '../../../shared/credentials/status-list';
+import { isValidCertificateSql } from '../../../shared/certificate-validity.sql';
 import type { Database } from '../../../shared/database';
 import { NotFoundError } from '../common/errors';
 import { CONFIG, DATABASE, KEY_SET } from '../common/tokens';
@@ -30,8 +31,7 @@ export class StatusListsService {
   async revokedIndexes(list: number): Promise<number[]> {
     const rows = await this.db.$queryRaw<Array<{ index: number }>>`
       SELECT c.status_index AS index FROM certificates c
-       WHERE c.status_list = ${list} AND c.jws IS NOT NULL
-         AND (c.status <> 'downloadable' OR EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active))`;
+       WHERE c.status_list = ${list} AND c.jws IS NOT NULL AND NOT ${isValidCertificateSql('c')}`;
     return rows.map((r) => r.index);
   }
 

@@ -1,5 +1,6 @@
 import { renderVerificationPage } from './verification-page';
-import { GENERIC_REVOCATION_REASON, type VerificationResult } from './verification.service';
+import { GENERIC_REVOCATION_REASON } from '../../../shared/domain/certificate-validity';
+import type { VerificationResult } from './verification.service';
 
 const about = {
   certificateId: '7a1c7a43-5b7a-4cf5-9f0c-3b9a8f0b6d11',

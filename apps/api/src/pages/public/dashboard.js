@@ -6,7 +6,7 @@
  * The parts of the API's answers it reads (the full shapes are in /docs):
  * @typedef {{ id: string, state: import('../../../../shared/domain/enums').GenerationState, total: number | null, done: number, issued: number, failed: number, etaSeconds: number | null, error: string | null }} GenerationTask
  * @typedef {{ line: number, learner: string, result: 'added' | 'already_listed' | 'rejected', message: string }} ImportLine
- * @typedef {{ id: string, status: import('../../../../shared/domain/enums').CertificateStatus, invalidated: boolean }} CertificateSummary
+ * @typedef {{ id: string, valid: boolean }} CertificateSummary
  */
 (function () {
   'use strict';
@@ -109,7 +109,7 @@
       const learner = String(body.learner ?? '');
       /** @type {CertificateSummary[]} */
       const found = await call('GET', coursePath + '/certificates?learner=' + encodeURIComponent(learner));
-      const issued = found.filter(function (c) { return c.status === 'downloadable' && !c.invalidated; });
+      const issued = found.filter(function (c) { return c.valid; });
       if (issued.length === 0) throw new Error('no valid certificate for ' + learner + ' in this course');
       /** @type {{ notes: unknown, publicReason?: string }} */
       const invalidation = { notes: body.notes };
