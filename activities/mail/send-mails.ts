@@ -1,5 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { certificateAvailableMail, courseMessageMail } from '../../apps/shared/mail/templates';
+import { validCertificateWhere } from '../../apps/shared/certificate-validity.sql';
+import { certificateFileUrls, verifyPageUrl } from '../../apps/shared/domain/public-urls';
 import type { ActivityDeps } from '../deps';
 
 const BATCH = 100;
@@ -22,14 +24,14 @@ export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
       let sent = 0;
       for (;;) {
         const batch = await db.certificate.findMany({
-          where: { courseId, ...(learnerId ? { learnerId } : {}), status: 'downloadable', mailSentAt: null, invalidations: { none: { active: true } } },
+          where: { courseId, ...(learnerId ? { learnerId } : {}), ...validCertificateWhere, mailSentAt: null },
           orderBy: { learnerId: 'asc' },
           take: BATCH,
           select: { id: true, learner: { select: { name: true, email: true } }, course: { select: { title: true, certificateMailCc: true } } },
         });
         if (batch.length === 0) return { sent, skipped: false };
         for (const certificate of batch) {
-          const verifyUrl = `${issuer.publicUrl}/verify/${certificate.id}`;
+          const verifyUrl = verifyPageUrl(issuer.publicUrl, certificate.id);
           await mailer.send(
             certificateAvailableMail({
               learnerName: certificate.learner.name,
@@ -37,7 +39,7 @@ export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
               courseTitle: certificate.course.title,
               issuerName: issuer.name,
               verifyUrl,
-              pdfUrl: `${issuer.publicUrl}/certificates/${certificate.id}/certificate.pdf`,
+              pdfUrl: certificateFileUrls(issuer.publicUrl, certificate.id).pdfUrl,
               cc: certificate.course.certificateMailCc,
             }),
           );

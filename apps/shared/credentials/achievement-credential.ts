@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { statusEntry, type StatusPosition } from './status-list';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
+import { formatPercent, percentOf } from '../domain/format';
+import { achievementUrl } from '../domain/public-urls';
 
 export const OB_V3_SCHEMA = 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json';
 
@@ -61,8 +63,7 @@ export function credentialId(certificateId: string): string {
 
 /** An Open Badges 3.0 AchievementCredential in the VC 2.0 data model. */
 export function buildAchievementCredential(input: CredentialInput): AchievementCredential {
-  const percent = Math.round(input.course.passingGrade * 10000) / 100;
-  const achievementId = `${input.publicUrl}/courses/${encodeURIComponent(input.course.id)}/achievement`;
+  const achievementId = achievementUrl(input.publicUrl, input.course.id);
   const showGrade = input.grade !== undefined && input.grade !== null;
   const credential: AchievementCredential = {
     '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
@@ -81,11 +82,11 @@ export function buildAchievementCredential(input: CredentialInput): AchievementC
         type: ['Achievement'],
         name: input.course.title,
         description: `Completion of the course ${input.course.title}.`,
-        criteria: { narrative: `Completed the course with a final grade of at least ${percent}%.` },
+        criteria: { narrative: `Completed the course with a final grade of at least ${formatPercent(input.course.passingGrade)}.` },
         ...(showGrade ? { resultDescription: [{ id: `${achievementId}#final-grade`, type: ['ResultDescription'], name: 'Final grade', resultType: 'Percent' }] } : {}),
       },
       ...(showGrade
-        ? { result: [{ type: ['Result'], value: `${Math.round(input.grade! * 10000) / 100}`, resultDescription: `${achievementId}#final-grade` }] }
+        ? { result: [{ type: ['Result'], value: `${percentOf(input.grade!)}`, resultDescription: `${achievementId}#final-grade` }] }
         : {}),
     },
     ...(input.status ? { credentialStatus: statusEntry(input.publicUrl, input.status) } : {}),

@@ -5,6 +5,7 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { AchievementCredential } from '../credentials/achievement-credential';
 import { MAX_TOKEN_LENGTH } from '../credentials/verify-credential';
+import { formatDate } from '../domain/format';
 import { logoHeaderProblem, readImageHeader } from './image-header';
 
 export interface CertificateTemplate {
@@ -66,8 +67,6 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, siz
   doc.fill('#000000');
 }
 
-const date = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
 /** A4 landscape, rendered from the signed credential so it can never disagree with it. */
 export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
   const t = { ...DEFAULT_TEMPLATE, ...input.template };
@@ -110,7 +109,7 @@ export function renderCertificatePdf(input: PdfInput): Promise<Buffer> {
   doc.fillColor('#333333').font('Regular').fontSize(14).text(t.body, 0, 245, { align: 'center' });
   doc.fillColor(t.color).font('Bold').fontSize(22).text(subject.achievement.name, 80, 270, { align: 'center', width: W - 160 });
   const grade = subject.result?.[0]?.value;
-  const facts = [`Issued on ${date(c.validFrom)}`, grade ? `Final grade ${grade}%` : null].filter(Boolean).join('   ·   ');
+  const facts = [`Issued on ${formatDate(c.validFrom)}`, grade ? `Final grade ${grade}%` : null].filter(Boolean).join('   ·   ');
   doc.fillColor('#333333').font('Regular').fontSize(12).text(facts, 0, 330, { align: 'center' });
 
   t.signatories.slice(0, 3).forEach((s, i) => {

@@ -38,7 +38,7 @@ describe('decideDisplay: instructor-paced courses (seed 002)', () => {
     ['early_with_info: generated, passing → download', { behavior: 'early_with_info', certificatesGenerated: true, certificate: issued }, MESSAGES.available, ['download_certificate']],
     ['early_with_info: generated, not passing → not passed', { behavior: 'early_with_info', certificatesGenerated: true, certificate: notpassing, eligibility: failing }, MESSAGES.notPassed, []],
     // End with date
-    ['end_with_date: before the available date → the date', { behavior: 'end_with_date', certificateAvailableAt: new Date('2026-04-01T00:00:00Z'), certificatesGenerated: true, certificate: issued }, MESSAGES.availableOn('2026-04-01'), []],
+    ['end_with_date: before the available date → the date', { behavior: 'end_with_date', certificateAvailableAt: new Date('2026-04-01T00:00:00Z'), certificatesGenerated: true, certificate: issued }, MESSAGES.availableOn('1 April 2026'), []],
     ['end_with_date: after the date → download', { behavior: 'end_with_date', certificateAvailableAt: end, certificatesGenerated: true, certificate: issued }, MESSAGES.available, ['download_certificate']],
     // Audit learners are told the track has no certificate rather than that they failed.
     ['end: audit learner after generation', { certificatesGenerated: true, certificate: { status: 'audit_passing', invalidated: false }, eligibility: audit }, MESSAGES.auditTrack, []],

@@ -4,6 +4,7 @@
  */
 import type { EligibilityDecision } from './certificate-rules';
 import type { CertificateStatus, DisplayBehavior, Pacing } from './enums';
+import { formatDate } from './format';
 
 export type CertificateAction = 'request_certificate' | 'download_certificate';
 
@@ -50,10 +51,6 @@ const show = (rule: string, message: string | null, actions: CertificateAction[]
   detail,
   rule,
 });
-
-function formatDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 export function decideDisplay(input: DisplayInput): DisplayDecision {
   const cert = input.certificate;

@@ -3,6 +3,7 @@
  * the workflows all import this one module, so learners and instructors are told the same reason.
  */
 import type { CertificateStatus, EnrollmentMode } from './enums';
+import { formatPercent } from './format';
 
 export interface EligibilityInput {
   mode: EnrollmentMode;
@@ -34,10 +35,6 @@ export type EligibilityDecision =
 export function isPassing(grade: number | null, passingGrade: number): boolean {
   if (grade === null) return false;
   return Math.round(grade * 10_000) >= Math.round(passingGrade * 10_000);
-}
-
-function percent(fraction: number): string {
-  return `${Math.round(fraction * 10_000) / 100}%`;
 }
 
 export function decideEligibility(input: EligibilityInput): EligibilityDecision {
@@ -77,8 +74,8 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
       eligible: false,
       status: 'notpassing',
       reason: 'grade_below_passing',
-      message: `Your grade ${percent(input.grade)} is below the passing grade of ${percent(input.passingGrade)}.`,
+      message: `Your grade ${formatPercent(input.grade)} is below the passing grade of ${formatPercent(input.passingGrade)}.`,
     };
   }
-  return { eligible: true, status: 'downloadable', reason: 'passed', message: `You passed with ${percent(input.grade)}.` };
+  return { eligible: true, status: 'downloadable', reason: 'passed', message: `You passed with ${formatPercent(input.grade)}.` };
 }

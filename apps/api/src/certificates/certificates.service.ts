@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../../../../prisma/generated/client';
 import type { AppConfig } from '../../../shared/config';
 import type { Database } from '../../../shared/database';
+import { verifyPageUrl } from '../../../shared/domain/public-urls';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { CONFIG, DATABASE } from '../common/tokens';
 import type { InvalidateCertificateDto, ReinstateCertificateDto } from './certificates.schemas';
@@ -36,7 +37,7 @@ export class CertificatesService {
       status: c.status,
       grade: c.grade?.toNumber() ?? null,
       issuedAt: c.issuedAt?.toISOString() ?? null,
-      verifyUrl: `${this.config.http.publicUrl}/verify/${c.id}`,
+      verifyUrl: verifyPageUrl(this.config.http.publicUrl, c.id),
       invalidations: c.invalidations.map((i) => {
         const seen = { id: i.id, publicReason: i.publicReason, invalidatedAt: i.createdAt.toISOString(), active: i.active, reinstatedAt: i.reinstatedAt?.toISOString() ?? null };
         return view === 'staff' ? { ...seen, notes: i.notes, invalidatedBy: i.invalidatedBy, reinstatedBy: i.reinstatedBy } : seen;

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
 import { buildAchievementCredential, type AchievementCredential } from '../../../shared/credentials/achievement-credential';
+import { activeInvalidationWhere } from '../../../shared/certificate-validity.sql';
 import type { Database } from '../../../shared/database';
 import { renderBadge } from '../../../shared/documents/baked-badge';
 import { renderCertificatePdf, type CertificateTemplate } from '../../../shared/documents/certificate-pdf';
+import { isValidCertificate } from '../../../shared/domain/certificate-validity';
+import { certificateFileUrls, verifyPageUrl } from '../../../shared/domain/public-urls';
 import { DomainError, NotFoundError } from '../common/errors';
 import { CONFIG, DATABASE } from '../common/tokens';
 
@@ -30,12 +33,12 @@ export class DocumentsService {
   private async issued(id: string) {
     const row = await this.db.certificate.findUnique({
       where: { id },
-      include: { course: { select: { title: true, certificateTemplate: true } }, invalidations: { where: { active: true }, take: 1 } },
+      include: { course: { select: { title: true, certificateTemplate: true } }, invalidations: { where: activeInvalidationWhere, take: 1 } },
     });
     if (!row || !row.jws) throw new NotFoundError('issued certificate', id);
-    if (row.invalidations.length || row.status !== 'downloadable') throw new GoneError(`certificate ${id} has been revoked and is no longer available`);
+    if (!isValidCertificate({ status: row.status, hasCredential: true, activeInvalidation: row.invalidations.length > 0 })) throw new GoneError(`certificate ${id} has been revoked and is no longer available`);
     const credential = JSON.parse(Buffer.from(row.jws.split('.')[1], 'base64url').toString('utf8')) as AchievementCredential;
-    return { row, jws: row.jws, credential, verifyUrl: `${this.config.http.publicUrl}/verify/${id}` };
+    return { row, jws: row.jws, credential, verifyUrl: verifyPageUrl(this.config.http.publicUrl, id) };
   }
 
   private cached(key: string, render: () => Promise<Buffer>): Promise<Buffer> {
@@ -78,14 +81,7 @@ export class DocumentsService {
       certUrl: verifyUrl,
       certId: id,
     }).toString();
-    const base = `${this.config.http.publicUrl}/certificates/${id}`;
-    return {
-      verifyUrl,
-      linkedInUrl: linkedIn.toString(),
-      pdfUrl: `${base}/certificate.pdf`,
-      badgeUrl: `${base}/badge.png`,
-      credentialUrl: `${base}/credential.jwt`,
-    };
+    return { verifyUrl, linkedInUrl: linkedIn.toString(), ...certificateFileUrls(this.config.http.publicUrl, id) };
   }
 
   /**

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Prisma } from '../../../../prisma/generated/client';
 import type { AppConfig } from '../../../shared/config';
+import { activeInvalidationWhere } from '../../../shared/certificate-validity.sql';
 import type { Database } from '../../../shared/database';
+import { verifyPageUrl } from '../../../shared/domain/public-urls';
+import { isValidCertificate } from '../../../shared/domain/certificate-validity';
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
 import { lifecycleStateQuery, scheduleChangedSignal, type LifecycleState } from '../../../../workflows/definitions';
@@ -274,7 +277,7 @@ export class CoursesService {
     const certificates = await this.db.certificate.findMany({
       where: { courseId, ...(learner ? { OR: [{ learnerId: learner }, { learner: { email: { equals: learner, mode: 'insensitive' } } }] } : {}) },
       orderBy: { learnerId: 'asc' },
-      include: { learner: { select: { name: true } }, invalidations: { where: { active: true }, select: { id: true } } },
+      include: { learner: { select: { name: true } }, invalidations: { where: activeInvalidationWhere, select: { id: true } } },
     });
     return certificates.map((c) => ({
       id: c.id,
@@ -284,7 +287,8 @@ export class CoursesService {
       grade: c.grade?.toNumber() ?? null,
       issuedAt: c.issuedAt?.toISOString() ?? null,
       invalidated: c.invalidations.length > 0,
-      verifyUrl: c.status === 'downloadable' ? `${this.config.http.publicUrl}/verify/${c.id}` : null,
+      valid: isValidCertificate({ status: c.status, hasCredential: c.jws !== null, activeInvalidation: c.invalidations.length > 0 }),
+      verifyUrl: c.status === 'downloadable' ? verifyPageUrl(this.config.http.publicUrl, c.id) : null,
     }));
   }
 

@@ -8,6 +8,7 @@ import { learnerRequestWorkflowId } from '../../../../workflows/definitions';
 import type { AppConfig } from '../../../shared/config';
 import type { Database } from '../../../shared/database';
 import { decideDisplay } from '../../../shared/domain/certificate-display';
+import { verifyPageUrl } from '../../../shared/domain/public-urls';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
 
@@ -75,7 +76,7 @@ export class LearnersService {
       reason: written.reason,
       message: written.message,
       certificateId: issued ? written.certificateId : null,
-      verifyUrl: issued ? `${this.config.http.publicUrl}/verify/${written.certificateId}` : null,
+      verifyUrl: issued ? verifyPageUrl(this.config.http.publicUrl, written.certificateId) : null,
     };
   }
 
@@ -118,7 +119,7 @@ export class LearnersService {
       eligibility: { eligible: eligibility.eligible, reason: eligibility.reason, message: eligibility.message },
       display,
       certificate: downloadable && standing.certificateId
-        ? { id: standing.certificateId, verifyUrl: `${this.config.http.publicUrl}/verify/${standing.certificateId}` }
+        ? { id: standing.certificateId, verifyUrl: verifyPageUrl(this.config.http.publicUrl, standing.certificateId) }
         : null,
     };
     return { course, progress };

@@ -4,13 +4,8 @@ import type { Principal } from '../auth/principal';
 // The pages write HTML with the shared template, like the verification page and the mails.
 export { Html, html } from '../../../shared/html';
 
-export const date = (iso: string | Date | null | undefined): string =>
-  iso ? new Date(iso).toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : '';
-
-export const dateTime = (iso: string | Date | null | undefined): string =>
-  iso ? `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-
-export const percent = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
+// Grades and dates read the same here as on the verification page, the PDF and in the mails.
+export { formatDate as date, formatDateTime as dateTime, formatPercent as percent } from '../../../shared/domain/format';
 
 /** The frame of every signed-in page: skip link, header with who is signed in, main landmark. */
 export function layout({ title, principal, body, script }: { title: string; principal: Principal | null; body: Html; script?: string }): string {

@@ -1,3 +1,4 @@
+import { formatDate } from '../../../shared/domain/format';
 import { html } from '../../../shared/html';
 import type { VerificationResult } from './verification.service';
 
@@ -15,16 +16,15 @@ const HEADLINES: Record<VerificationResult['verdict'], { title: string; tone: To
 /** The page a phone opens from the QR code: the verdict first, large; then who, what, when; then the checks. No JavaScript. */
 export function renderVerificationPage(result: VerificationResult, issuerName: string): string {
   const head = HEADLINES[result.verdict];
-  const date = (iso?: string) => (iso ? new Date(iso).toUTCString().slice(5, 16) : '');
   const rows: Array<[string, string]> = [
     ['Learner', result.learner?.name ?? ''],
     ['Course', result.course?.title ?? ''],
     ['Issued by', result.issuer?.name ?? issuerName],
-    ['Issued on', date(result.issuedAt)],
+    ['Issued on', formatDate(result.issuedAt)],
     ['Certificate', result.certificateId ?? ''],
   ];
   const revocation = result.revocation
-    ? html`<p class="revocation"><strong>Revoked on ${date(result.revocation.revokedAt)}.</strong> ${result.revocation.reason}</p>`
+    ? html`<p class="revocation"><strong>Revoked on ${formatDate(result.revocation.revokedAt)}.</strong> ${result.revocation.reason}</p>`
     : '';
   const current = result.current
     ? html`<p class="revocation"><strong>Check the current certificate:</strong> <a href="${result.current.verifyUrl}">${result.current.verifyUrl}</a></p>`

@@ -2,7 +2,12 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, types } from 'pg';
 import type { AppConfig } from '../../../shared/config';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
+import { statusListUrl } from '../../../shared/credentials/status-list';
 import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
+import { activeInvalidationOf } from '../../../shared/certificate-validity.sql';
+import { revocationOf } from '../../../shared/domain/certificate-validity';
+import type { CertificateStatus } from '../../../shared/domain/enums';
+import { verifyPageUrl } from '../../../shared/domain/public-urls';
 import { CONFIG, KEY_SET } from '../common/tokens';
 
 export type Verdict = 'valid' | 'revoked' | 'superseded' | 'invalid' | 'not_found';
@@ -22,15 +27,12 @@ export interface VerificationResult {
   current?: { verifyUrl: string; issuedAt: string | null };
 }
 
-/** Shown when the course team gave no public reason; their internal notes never leave the staff pages. */
-export const GENERIC_REVOCATION_REASON = 'The issuer has revoked this certificate.';
-
 const UUID_URN = /^urn:uuid:([0-9a-f-]{36})$/;
 
 interface CertificateRecord {
   id: string;
   courseId: string;
-  status: string;
+  status: CertificateStatus;
   jws: string | null;
   updatedAt: Date;
   issuedAt: Date | null;
@@ -47,6 +49,9 @@ const utcTimestamps = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
     oid === types.builtins.TIMESTAMP ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`) : types.getTypeParser(oid, format as 'text'),
 };
+
+// Parameter-free, so its text goes into the pg pool's query as it is.
+const ACTIVE_INVALIDATION = activeInvalidationOf('c', 'i').text;
 
 @Injectable()
 export class VerificationService implements OnModuleDestroy {
@@ -74,7 +79,7 @@ export class VerificationService implements OnModuleDestroy {
         FROM certificates c
         JOIN learners l ON l.id = c.learner_id
         JOIN courses co ON co.id = c.course_id
-        LEFT JOIN LATERAL (SELECT created_at, public_reason FROM invalidations WHERE certificate_id = c.id AND active ORDER BY created_at DESC LIMIT 1) i ON TRUE
+        LEFT JOIN LATERAL (SELECT created_at, public_reason FROM invalidations i WHERE ${ACTIVE_INVALIDATION} ORDER BY created_at DESC LIMIT 1) i ON TRUE
        WHERE c.id = $1::uuid`,
       values: [id],
     });
@@ -106,7 +111,7 @@ export class VerificationService implements OnModuleDestroy {
         if (!row || !row.jws) return null;
         // Public ids never change, so an older credential of the same certificate is genuine but stale.
         if (row.jws !== token.trim()) {
-          current = { verifyUrl: `${this.config.http.publicUrl}/verify/${id}`, issuedAt: row.issuedAt?.toISOString() ?? null };
+          current = { verifyUrl: verifyPageUrl(this.config.http.publicUrl, id), issuedAt: row.issuedAt?.toISOString() ?? null };
           return { ok: false, superseded: true, detail: `a newer credential replaces this one: check the current one at ${current.verifyUrl}` };
         }
         const agrees = row.learnerName === credential.credentialSubject.name && row.courseTitle === credential.credentialSubject.achievement.name;
@@ -118,16 +123,16 @@ export class VerificationService implements OnModuleDestroy {
         // The status list bit of this entry is derived from this very row (see StatusListsService).
         const entry = credential.credentialStatus;
         const where = entry ? `status list ${entry.statusListCredential}, index ${entry.statusListIndex}` : 'our records';
-        if (entry && (`${this.config.http.publicUrl}/status/${row?.statusList}` !== entry.statusListCredential || String(row?.statusIndex) !== entry.statusListIndex)) {
+        if (entry && (row?.statusList == null || statusListUrl(this.config.http.publicUrl, row.statusList) !== entry.statusListCredential || String(row.statusIndex) !== entry.statusListIndex)) {
           return { revoked: true, detail: `${where} is not this certificate's entry` };
         }
-        if (row?.revokedAt) {
-          revocation = { revokedAt: row.revokedAt.toISOString(), reason: row.revocationReason ?? GENERIC_REVOCATION_REASON };
-          return { revoked: true, detail: `revoked on ${row.revokedAt.toISOString()} (${where}: bit set)` };
-        }
-        if (row && row.status !== 'downloadable') {
-          revocation = { revokedAt: row.updatedAt.toISOString(), reason: 'The learner no longer meets the course requirements.' };
-          return { revoked: true, detail: `withdrawn on ${row.updatedAt.toISOString()}: the learner no longer meets the requirements (${where}: bit set)` };
+        const revoked = row && revocationOf({ status: row.status, updatedAt: row.updatedAt, invalidation: row.revokedAt ? { createdAt: row.revokedAt, publicReason: row.revocationReason } : null });
+        if (revoked) {
+          const at = revoked.revokedAt.toISOString();
+          revocation = { revokedAt: at, reason: revoked.reason };
+          return revoked.cause === 'invalidated'
+            ? { revoked: true, detail: `revoked on ${at} (${where}: bit set)` }
+            : { revoked: true, detail: `withdrawn on ${at}: the learner no longer meets the requirements (${where}: bit set)` };
         }
         return { revoked: false, detail: entry ? `${where}: bit not set` : 'not revoked' };
       },
