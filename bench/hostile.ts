@@ -12,9 +12,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { loadCourseFacts, loadStandings } from '../activities/issuance/learner-standing';
 import { writeCertificates } from '../activities/issuance/write-certificates';
 import { loadKeySet } from '../apps/shared/credentials/signing-keys';
+import { createRepositories } from '../apps/shared/repositories';
 import { freePort, stopChild, waitForPort } from '../scripts/lib/processes.cjs';
 import { hostileRequests } from './hostile-requests';
 import { note, root, runBench } from './lib';
@@ -58,9 +58,10 @@ runBench('hostile', async ({ defer, database, signingKey }) => {
   await db.learner.create({ data: { id: 'reader', email: 'reader@example.org', name: 'Patient Reader' } });
   await db.$executeRaw`INSERT INTO enrollments (course_id, learner_id, mode, grade, updated_at) VALUES (${COURSE}, 'reader', 'verified', 0.9, now())`;
   const keys = await loadKeySet({ keyFile });
-  const course = (await loadCourseFacts(db, COURSE))!;
-  const standings = await loadStandings(db, course, { kind: 'all_learners' }, { after: null, upTo: null }, 10);
-  await writeCertificates({ db, keys, issuer: { publicUrl: baseUrl, name: 'Bench' } }, course, standings, { taskId: null, resign: false });
+  const repositories = createRepositories(db);
+  const course = (await repositories.standings.findCourseFacts(COURSE))!;
+  const standings = await repositories.standings.listStandings(course, { kind: 'all_learners' }, { after: null, upTo: null }, 10);
+  await writeCertificates({ issuance: repositories.issuance, keys, issuer: { publicUrl: baseUrl, name: 'Bench' } }, course, standings, { taskId: null, resign: false });
   const { id: certificateId } = await db.certificate.findFirstOrThrow({ where: { courseId: COURSE }, select: { id: true } });
 
   // The attacker is signed in as the LMS (API key) for the routes that need it: the worst case,

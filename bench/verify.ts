@@ -13,11 +13,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { loadCourseFacts, loadStandings } from '../activities/issuance/learner-standing';
 import { writeCertificates } from '../activities/issuance/write-certificates';
 import type { AchievementCredential } from '../apps/shared/credentials/achievement-credential';
 import { loadKeySet } from '../apps/shared/credentials/signing-keys';
 import { renderCertificatePdf } from '../apps/shared/documents/certificate-pdf';
+import { createRepositories } from '../apps/shared/repositories';
 import { freePort, stopChild, waitForPort } from '../scripts/lib/processes.cjs';
 import { note, root, runBench } from './lib';
 
@@ -44,9 +44,10 @@ runBench('verify', async ({ defer, database, signingKey }) => {
     await db.$executeRaw`INSERT INTO learners (id, email, name) SELECT id, id || '@example.org', 'Learner ' || id FROM unnest(${ids}::text[]) AS id`;
     await db.$executeRaw`INSERT INTO enrollments (course_id, learner_id, mode, grade, updated_at) SELECT 'bench-verify', id, 'verified', 0.9, now() FROM unnest(${ids}::text[]) AS id`;
     const keys = await loadKeySet({ keyFile });
-    const course = (await loadCourseFacts(db, 'bench-verify'))!;
-    const standings = await loadStandings(db, course, { kind: 'all_learners' }, { after: null, upTo: null }, 1000);
-    await writeCertificates({ db, keys, issuer: { publicUrl, name: 'Bench' } }, course, standings, { taskId: null, resign: false });
+    const repositories = createRepositories(db);
+    const course = (await repositories.standings.findCourseFacts('bench-verify'))!;
+    const standings = await repositories.standings.listStandings(course, { kind: 'all_learners' }, { after: null, upTo: null }, 1000);
+    await writeCertificates({ issuance: repositories.issuance, keys, issuer: { publicUrl, name: 'Bench' } }, course, standings, { taskId: null, resign: false });
     const certificates = await db.certificate.findMany({ where: { courseId: 'bench-verify' }, select: { id: true, jws: true } });
 
     // Downloads need a signed-in caller: the bench is the LMS's server, with an API key.

@@ -1,4 +1,30 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { CertificateStatus, GenerationKind } from '../apps/shared/domain/enums';
+
+/** Which learners a generation task covers; travels in workflow input, so it never lists learners. */
+export interface Selection {
+  kind: GenerationKind;
+  /** Status groups, for kind regenerate. */
+  groups?: CertificateStatus[];
+  /** The learner, for kind single_learner. */
+  learnerId?: string;
+}
+
+/** A generation task's result: counted from the certificate rows it wrote. */
+export interface TaskCounts {
+  done: number;
+  issued: number;
+  failed: number;
+}
+
+/** One learner's certificate as issuance decided it (the on-demand request's result). */
+export interface WrittenCertificate {
+  learnerId: string;
+  certificateId: string;
+  status: CertificateStatus;
+  reason: string;
+  message: string;
+}
 
 export interface IssuanceTuning {
   /** Learners per chunk activity. */

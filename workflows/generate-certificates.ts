@@ -1,8 +1,6 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { TaskCounts } from '../activities/generation/generation-tasks';
-import type { Selection } from '../activities/issuance/selection';
-import type { IssuanceTuning } from './definitions';
+import type { IssuanceTuning, Selection, TaskCounts } from './definitions';
 
 export interface GenerationInput {
   courseId: string;

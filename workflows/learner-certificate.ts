@@ -1,6 +1,6 @@
 import { proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { WrittenCertificate } from '../activities/issuance/write-certificates';
+import type { WrittenCertificate } from './definitions';
 
 // A local activity: it runs inside the workflow task on the same worker, which halves the round
 // trips and history writes per request, the server's load when hundreds of learners ask at once.

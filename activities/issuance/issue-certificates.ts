@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { Prisma } from '../../prisma/generated/client';
+import type { CourseFacts } from '../../apps/shared/domain/learner-standing';
+import { createRepositories, type StandingsRepository } from '../../apps/shared/repositories';
+import type { Selection, WrittenCertificate } from '../../workflows/definitions';
 import type { ActivityDeps } from '../deps';
-import { loadCourseFacts, loadStandings, type CourseFacts } from './learner-standing';
-import { selectionJoins, selectionSql, type Selection } from './selection';
-import { writeCertificates, type WrittenCertificate } from './write-certificates';
+import { writeCertificates } from './write-certificates';
 
 export interface PlanInput {
   courseId: string;
@@ -38,32 +38,18 @@ export interface RangeResult {
   failed: number;
 }
 
-async function requireCourse(deps: ActivityDeps, courseId: string): Promise<CourseFacts> {
-  const course = await loadCourseFacts(deps.db, courseId);
+async function requireCourse(standings: StandingsRepository, courseId: string): Promise<CourseFacts> {
+  const course = await standings.findCourseFacts(courseId);
   if (!course) throw ApplicationFailure.nonRetryable(`course ${courseId} does not exist`, 'CourseNotFound');
   return course;
 }
 
 export function createIssuanceActivities(deps: ActivityDeps) {
-  const { db } = deps;
+  const { standings, issuance } = createRepositories(deps.db);
+  const writer = { issuance, keys: deps.keys, issuer: deps.issuer };
   return {
     async planIssuanceChunks(input: PlanInput): Promise<Plan> {
-      const after = input.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${input.after}`;
-      const limit = input.chunkSize * input.maxChunks;
-      const rows = await db.$queryRaw<Array<{ learnerId: string; n: number; t: number }>>`
-        WITH selected AS (
-          SELECT e.learner_id FROM enrollments e ${selectionJoins}
-           WHERE e.course_id = ${input.courseId} ${after} AND (${selectionSql(input.selection)})
-           ORDER BY e.learner_id LIMIT ${limit}
-        ), numbered AS (
-          SELECT learner_id, row_number() OVER (ORDER BY learner_id)::int AS n, count(*) OVER ()::int AS t FROM selected
-        )
-        SELECT learner_id AS "learnerId", n, t FROM numbered
-         WHERE n % ${input.chunkSize} = 0 OR n = t
-         ORDER BY learner_id`;
-      const bounds = rows.map((r) => r.learnerId);
-      const total = rows.length === 0 ? 0 : rows[0].t;
-      return { bounds, exhausted: total < limit };
+      return standings.selectionChunkBounds(input);
     },
 
     /**
@@ -71,30 +57,30 @@ export function createIssuanceActivities(deps: ActivityDeps) {
      * retry (after a crash or a timeout) resumes where the previous attempt stopped.
      */
     async issueCertificateRange(input: RangeInput): Promise<RangeResult> {
-      const course = await requireCourse(deps, input.courseId);
+      const course = await requireCourse(standings, input.courseId);
       const resumeFrom = Context.current().info.heartbeatDetails as { after: string; result: RangeResult } | undefined;
       let after = resumeFrom?.after ?? input.after;
       const result: RangeResult = resumeFrom?.result ?? { processed: 0, issued: 0, failed: 0 };
       for (;;) {
-        const standings = await loadStandings(db, course, input.selection, { after, upTo: input.upTo }, input.batchSize);
-        if (standings.length === 0) break;
-        const written = await writeCertificates(deps, course, standings, { taskId: input.taskId, resign: input.resign });
+        const batch = await standings.listStandings(course, input.selection, { after, upTo: input.upTo }, input.batchSize);
+        if (batch.length === 0) break;
+        const written = await writeCertificates(writer, course, batch, { taskId: input.taskId, resign: input.resign });
         result.processed += written.length;
         result.issued += written.filter((w) => w.status === 'downloadable').length;
         result.failed += written.filter((w) => w.status === 'error').length;
-        after = standings[standings.length - 1].learnerId;
+        after = batch[batch.length - 1].learnerId;
         Context.current().heartbeat({ after, result });
-        if (standings.length < input.batchSize) break;
+        if (batch.length < input.batchSize) break;
       }
       return result;
     },
 
     /** One learner, now: on-demand requests, the end of a self-paced course, a regrade. */
     async issueLearnerCertificate(input: { courseId: string; learnerId: string; taskId: string | null }): Promise<WrittenCertificate | null> {
-      const course = await requireCourse(deps, input.courseId);
-      const standings = await loadStandings(db, course, { kind: 'single_learner', learnerId: input.learnerId }, { after: null, upTo: null }, 1);
-      if (standings.length === 0) return null;
-      const [written] = await writeCertificates(deps, course, standings, { taskId: input.taskId, resign: false });
+      const course = await requireCourse(standings, input.courseId);
+      const standing = await standings.findStanding(course, input.learnerId);
+      if (!standing) return null;
+      const [written] = await writeCertificates(writer, course, [standing], { taskId: input.taskId, resign: false });
       return written;
     },
   };

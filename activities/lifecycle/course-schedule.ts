@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pacing } from '../../apps/shared/domain/enums';
+import { issuanceMode } from '../../apps/shared/domain/issuance-mode';
+import { createRepositories } from '../../apps/shared/repositories';
 import type { ActivityDeps } from '../deps';
 
 export interface CourseSchedule {
@@ -7,30 +9,27 @@ export interface CourseSchedule {
   pacing: Pacing;
   /** ISO timestamp; workflows compare it with Temporal's clock. */
   endAt: string;
-  /** Instructor-paced, certificates active, not learner-generated: issue everyone at course end. */
+  /** Certificates active and issued in bulk (instructor-paced, not learner-generated): issue everyone at course end. */
   bulkIssuance: boolean;
 }
 
 export function createCourseScheduleActivities({ db }: ActivityDeps) {
+  const { courses } = createRepositories(db);
   return {
     async getCourseSchedule(courseId: string): Promise<CourseSchedule> {
-      const course = await db.course.findUnique({ where: { id: courseId } });
+      const course = await courses.findCourse(courseId);
       if (!course) throw ApplicationFailure.nonRetryable(`course ${courseId} does not exist`, 'CourseNotFound');
       return {
         courseId,
         pacing: course.pacing,
         endAt: course.endAt.toISOString(),
-        bulkIssuance: course.pacing === 'instructor' && course.certificatesActive && !course.learnerGeneratedEnabled,
+        bulkIssuance: course.certificatesActive && issuanceMode(course) === 'bulk',
       };
     },
 
     /** Snapshots every current grade as the final grade; certificates are decided on the snapshot. */
     async finalizeGrades(courseId: string): Promise<{ learners: number }> {
-      const [updated] = await db.$transaction([
-        db.$executeRaw`UPDATE enrollments SET final_grade = grade, updated_at = now() WHERE course_id = ${courseId}`,
-        db.course.update({ where: { id: courseId }, data: { gradesFinalizedAt: new Date() } }),
-      ]);
-      return { learners: updated };
+      return { learners: await courses.finalizeGrades(courseId) };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { certificateAvailableMail, courseMessageMail } from '../../apps/shared/mail/templates';
-import { validCertificateWhere } from '../../apps/shared/certificate-validity.sql';
 import { certificateFileUrls, verifyPageUrl } from '../../apps/shared/domain/public-urls';
+import { certificateAvailableMail, courseMessageMail } from '../../apps/shared/mail/templates';
+import { createRepositories } from '../../apps/shared/repositories';
 import type { ActivityDeps } from '../deps';
 
 const BATCH = 100;
@@ -13,6 +13,7 @@ export interface MailRunResult {
 }
 
 export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
+  const { messages } = createRepositories(db);
   return {
     /**
      * "Your certificate is available" to every learner of the course (or one learner) whose valid
@@ -23,27 +24,22 @@ export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
       if (!mailer) return { sent: 0, skipped: true };
       let sent = 0;
       for (;;) {
-        const batch = await db.certificate.findMany({
-          where: { courseId, ...(learnerId ? { learnerId } : {}), ...validCertificateWhere, mailSentAt: null },
-          orderBy: { learnerId: 'asc' },
-          take: BATCH,
-          select: { id: true, learner: { select: { name: true, email: true } }, course: { select: { title: true, certificateMailCc: true } } },
-        });
+        const batch = await messages.pendingCertificateMails(courseId, learnerId, BATCH);
         if (batch.length === 0) return { sent, skipped: false };
-        for (const certificate of batch) {
-          const verifyUrl = verifyPageUrl(issuer.publicUrl, certificate.id);
+        for (const mail of batch) {
+          const verifyUrl = verifyPageUrl(issuer.publicUrl, mail.certificateId);
           await mailer.send(
             certificateAvailableMail({
-              learnerName: certificate.learner.name,
-              learnerEmail: certificate.learner.email,
-              courseTitle: certificate.course.title,
+              learnerName: mail.learnerName,
+              learnerEmail: mail.learnerEmail,
+              courseTitle: mail.courseTitle,
               issuerName: issuer.name,
               verifyUrl,
-              pdfUrl: certificateFileUrls(issuer.publicUrl, certificate.id).pdfUrl,
-              cc: certificate.course.certificateMailCc,
+              pdfUrl: certificateFileUrls(issuer.publicUrl, mail.certificateId).pdfUrl,
+              cc: mail.cc,
             }),
           );
-          await db.certificate.update({ where: { id: certificate.id }, data: { mailSentAt: new Date() } });
+          await messages.markCertificateMailSent(mail.certificateId);
           sent += 1;
         }
         Context.current().heartbeat({ sent });
@@ -55,38 +51,35 @@ export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
      * sent, so a retried attempt resumes after it instead of writing to everyone again.
      */
     async sendCourseMessage({ messageId }: { messageId: string }): Promise<MailRunResult & { recipients: number }> {
-      const message = await db.courseMessage.findUniqueOrThrow({ where: { id: messageId }, include: { course: { select: { title: true } } } });
-      const recipients = await db.enrollment.count({ where: { courseId: message.courseId } });
-      await db.courseMessage.update({ where: { id: messageId }, data: { recipients } });
+      const message = await messages.findMessage(messageId);
+      // The API writes the row before it starts the workflow: a missing row is a (retried) failure.
+      if (!message) throw new Error(`course message ${messageId} does not exist`);
+      const recipients = await messages.countRecipients(message.courseId);
+      await messages.recordRecipients(messageId, recipients);
       if (!mailer) return { sent: 0, skipped: true, recipients };
       const resume = Context.current().info.heartbeatDetails as { after: string; sent: number } | undefined;
       let after = resume?.after ?? null;
       let sent = resume?.sent ?? 0;
       for (;;) {
-        const batch = await db.enrollment.findMany({
-          where: { courseId: message.courseId, ...(after ? { learnerId: { gt: after } } : {}) },
-          orderBy: { learnerId: 'asc' },
-          take: BATCH,
-          select: { learnerId: true, learner: { select: { name: true, email: true } } },
-        });
+        const batch = await messages.listRecipients(message.courseId, after, BATCH);
         if (batch.length === 0) break;
-        for (const enrollment of batch) {
+        for (const recipient of batch) {
           await mailer.send(
             courseMessageMail({
-              learnerName: enrollment.learner.name,
-              learnerEmail: enrollment.learner.email,
+              learnerName: recipient.name,
+              learnerEmail: recipient.email,
               courseTitle: message.course.title,
               subject: message.subject,
               body: message.body,
             }),
           );
           sent += 1;
-          after = enrollment.learnerId;
+          after = recipient.learnerId;
           Context.current().heartbeat({ after, sent });
         }
-        await db.courseMessage.update({ where: { id: messageId }, data: { sent } });
+        await messages.recordSent(messageId, sent);
       }
-      await db.courseMessage.update({ where: { id: messageId }, data: { sent, finishedAt: new Date() } });
+      await messages.markMessageFinished(messageId, sent);
       return { sent, skipped: false, recipients };
     },
   };

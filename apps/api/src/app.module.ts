@@ -4,6 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../../shared/config';
 import { loadKeySet } from '../../shared/credentials/signing-keys';
 import { createDatabase, type Database } from '../../shared/database';
+import { REPOSITORY_CLASSES } from '../../shared/repositories';
+import { DatabaseHealth } from '../../shared/repositories/database-health';
+import { VerificationRepository } from '../../shared/repositories/verification.repository';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { DocumentsService } from './certificates/documents.service';
@@ -15,10 +18,14 @@ import { SessionController } from './auth/session.controller';
 import { SessionStore } from './auth/sessions';
 import { MeController } from './pages/me.controller';
 import { MessagesController } from './messages/messages.controller';
+import { MessagesService } from './messages/messages.service';
 import { PagesController } from './pages/pages.controller';
 import { PeopleService } from './pages/people.service';
 import { CoursesController } from './courses/courses.controller';
 import { CoursesService } from './courses/courses.service';
+import { CourseCertificatesService } from './courses/course-certificates.service';
+import { IngestionService } from './courses/ingestion.service';
+import { ReevaluationService } from './courses/reevaluation.service';
 import { ExceptionsController } from './exceptions/exceptions.controller';
 import { ExceptionsService } from './exceptions/exceptions.service';
 import { GenerationController } from './generation/generation.controller';
@@ -93,12 +100,21 @@ export class AppModule {
         },
         { provide: KEY_SET, useFactory: () => loadKeySet(config.signing) },
         ConnectionsShutdown,
+        // Repositories own every query; services get them by class.
+        ...REPOSITORY_CLASSES.map((repository) => ({ provide: repository, useFactory: (db: Database) => new repository(db), inject: [DATABASE] })),
+        // Verification reads through a pg pool of its own (VerificationService closes it on shutdown).
+        { provide: VerificationRepository, useFactory: () => new VerificationRepository(config.database.url, config.database.poolSize) },
+        { provide: DatabaseHealth, useFactory: (db: Database) => new DatabaseHealth(db), inject: [DATABASE] },
         CoursesService,
+        IngestionService,
+        ReevaluationService,
+        CourseCertificatesService,
         CertificatesService,
         VerificationService,
         GenerationService,
         ExceptionsService,
         LearnersService,
+        MessagesService,
         ImportsService,
         StatusListsService,
         DocumentsService,

@@ -5,6 +5,7 @@
 import type { EligibilityDecision } from './certificate-rules';
 import type { CertificateStatus, DisplayBehavior, Pacing } from './enums';
 import { formatDate } from './format';
+import { issuanceMode } from './issuance-mode';
 
 export type CertificateAction = 'request_certificate' | 'download_certificate';
 
@@ -60,7 +61,7 @@ export function decideDisplay(input: DisplayInput): DisplayDecision {
   const notPassed = input.eligibility.reason === 'mode_not_eligible' ? MESSAGES.auditTrack : MESSAGES.notPassed;
 
   // Self-paced courses, and instructor-paced ones with learner-generated certificates: on demand.
-  if (input.pacing === 'self' || input.learnerGeneratedEnabled) {
+  if (issuanceMode(input) === 'on_demand') {
     if (downloadable) return show('on_demand_available', MESSAGES.available, ['download_certificate']);
     if (input.eligibility.eligible) return show('on_demand_qualified', MESSAGES.qualified, ['request_certificate']);
     return show('on_demand_not_qualified', null, [], input.eligibility.message);

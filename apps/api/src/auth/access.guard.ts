@@ -2,9 +2,9 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AppConfig } from '../../../shared/config';
-import type { Database } from '../../../shared/database';
+import { CertificatesRepository, GenerationTasksRepository } from '../../../shared/repositories';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors';
-import { AUTHENTICATOR, CONFIG, DATABASE } from '../common/tokens';
+import { AUTHENTICATOR, CONFIG } from '../common/tokens';
 import { certificateIdParam } from '../certificates/certificates.schemas';
 import { taskIdParam } from '../generation/generation.schemas';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
@@ -24,7 +24,8 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly certificates: CertificatesRepository,
+    private readonly tasks: GenerationTasksRepository,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -63,14 +64,14 @@ export class AccessGuard implements CanActivate {
       }
       case 'certificate': {
         const id = params[policy.certificateParam];
-        const certificate = certificateIdParam.safeParse(id).success ? await this.db.certificate.findUnique({ where: { id }, select: { courseId: true, learnerId: true } }) : null;
+        const certificate = certificateIdParam.safeParse(id).success ? await this.certificates.findOwnership(id) : null;
         if (!certificate) throw new NotFoundError('certificate', id);
         if (policy.owner && principal.kind === 'learner' && principal.id === certificate.learnerId) return;
         return this.requireStaff(principal, certificate.courseId);
       }
       case 'task-staff': {
         const id = params[policy.taskParam];
-        const task = taskIdParam.safeParse(id).success ? await this.db.generationTask.findUnique({ where: { id }, select: { courseId: true } }) : null;
+        const task = taskIdParam.safeParse(id).success ? await this.tasks.findTask(id) : null;
         if (!task) throw new NotFoundError('generation task', id);
         return this.requireStaff(principal, task.courseId);
       }

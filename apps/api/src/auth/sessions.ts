@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
-import type { Database } from '../../../shared/database';
-import { CONFIG, DATABASE } from '../common/tokens';
+import { SessionsRepository } from '../../../shared/repositories';
+import { CONFIG } from '../common/tokens';
 import type { Principal } from './principal';
 
 /** Expired rows are removed a few at a time whenever someone signs in: no job to schedule. */
@@ -16,7 +16,7 @@ const CLEANUP_BATCH = 100;
 @Injectable()
 export class SessionStore {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly sessions: SessionsRepository,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -28,30 +28,25 @@ export class SessionStore {
     await this.deleteExpired();
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.sessions.ttlMs);
-    const { count } = await this.db.session.createMany({
-      data: [
-        {
-          idHash: digest(secret),
-          subject: principal.id,
-          role: principal.kind,
-          name: principal.name ?? null,
-          courses: principal.kind === 'instructor' ? [...principal.courses] : [],
-          signInTokenId,
-          expiresAt,
-        },
-      ],
-      skipDuplicates: true,
+    const opened = await this.sessions.openSession({
+      idHash: digest(secret),
+      subject: principal.id,
+      role: principal.kind,
+      name: principal.name ?? null,
+      courses: principal.kind === 'instructor' ? [...principal.courses] : [],
+      signInTokenId,
+      expiresAt,
     });
-    return count === 1 ? secret : null;
+    return opened ? secret : null;
   }
 
   async wasUsed(signInTokenId: string): Promise<boolean> {
-    return (await this.db.session.count({ where: { signInTokenId } })) > 0;
+    return this.sessions.wasSignInTokenUsed(signInTokenId);
   }
 
   /** The person a live session belongs to; null when it is unknown, expired or signed out. */
   async principalOf(secret: string): Promise<Principal | null> {
-    const row = await this.db.session.findUnique({ where: { idHash: digest(secret) } });
+    const row = await this.sessions.findSession(digest(secret));
     if (!row || row.revokedAt !== null || row.expiresAt.getTime() <= Date.now()) return null;
     const name = row.name ?? undefined;
     if (row.role === 'admin') return { kind: 'admin', id: row.subject, name, via: 'token' };
@@ -62,8 +57,7 @@ export class SessionStore {
 
   /** Signs out: the row stays (remembering its sign-in token) until it expires, but opens nothing. */
   async revoke(secret: string): Promise<boolean> {
-    const { count } = await this.db.session.updateMany({ where: { idHash: digest(secret), revokedAt: null }, data: { revokedAt: new Date() } });
-    return count === 1;
+    return this.sessions.revokeSession(digest(secret));
   }
 
   /**
@@ -72,7 +66,7 @@ export class SessionStore {
    */
   private async deleteExpired(): Promise<void> {
     const before = new Date(Date.now() - this.config.sessions.signInTokenMaxAgeMs - TOKEN_CLOCK_TOLERANCE_MS);
-    await this.db.$executeRaw`DELETE FROM sessions WHERE id_hash IN (SELECT id_hash FROM sessions WHERE expires_at < ${before} LIMIT ${CLEANUP_BATCH})`;
+    await this.sessions.deleteExpiredSessions(before, CLEANUP_BATCH);
   }
 }
 

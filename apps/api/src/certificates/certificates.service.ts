@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma } from '../../../../prisma/generated/client';
 import type { AppConfig } from '../../../shared/config';
-import type { Database } from '../../../shared/database';
 import { verifyPageUrl } from '../../../shared/domain/public-urls';
+import { CertificatesRepository, InvalidationsRepository } from '../../../shared/repositories';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { CONFIG, DATABASE } from '../common/tokens';
+import { CONFIG } from '../common/tokens';
 import type { InvalidateCertificateDto, ReinstateCertificateDto } from './certificates.schemas';
 
 @Injectable()
 export class CertificatesService {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly certificates: CertificatesRepository,
+    private readonly invalidations: InvalidationsRepository,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -19,27 +19,20 @@ export class CertificatesService {
    * team's internal notes and who did what: staff usernames are not theirs to see.
    */
   async getCertificate(id: string, view: 'staff' | 'learner' = 'staff') {
-    const c = await this.db.certificate.findUnique({
-      where: { id },
-      include: {
-        learner: { select: { name: true } },
-        course: { select: { title: true } },
-        invalidations: { orderBy: { createdAt: 'desc' } },
-      },
-    });
+    const c = await this.certificates.findWithHistory(id);
     if (!c) throw new NotFoundError('certificate', id);
     return {
       id: c.id,
       courseId: c.courseId,
-      courseTitle: c.course.title,
+      courseTitle: c.courseTitle,
       learnerId: c.learnerId,
-      learnerName: c.learner.name,
+      learnerName: c.learnerName,
       status: c.status,
-      grade: c.grade?.toNumber() ?? null,
+      grade: c.grade,
       issuedAt: c.issuedAt?.toISOString() ?? null,
       verifyUrl: verifyPageUrl(this.config.http.publicUrl, c.id),
       invalidations: c.invalidations.map((i) => {
-        const seen = { id: i.id, publicReason: i.publicReason, invalidatedAt: i.createdAt.toISOString(), active: i.active, reinstatedAt: i.reinstatedAt?.toISOString() ?? null };
+        const seen = { id: i.id, publicReason: i.publicReason, invalidatedAt: i.invalidatedAt.toISOString(), active: i.active, reinstatedAt: i.reinstatedAt?.toISOString() ?? null };
         return view === 'staff' ? { ...seen, notes: i.notes, invalidatedBy: i.invalidatedBy, reinstatedBy: i.reinstatedBy } : seen;
       }),
     };
@@ -47,38 +40,27 @@ export class CertificatesService {
 
   /** Revokes a certificate; its public link then answers "revoked" with the date and the public reason (never the notes). */
   async invalidateCertificate(id: string, dto: InvalidateCertificateDto & { invalidatedBy: string }) {
-    const certificate = await this.db.certificate.findUnique({ where: { id }, select: { status: true } });
-    if (!certificate) throw new NotFoundError('certificate', id);
-    if (certificate.status !== 'downloadable') throw new ConflictError(`certificate ${id} was never issued (status ${certificate.status})`);
-    const created = await this.db.invalidation
-      .create({ data: { certificateId: id, notes: dto.notes, publicReason: dto.publicReason ?? null, invalidatedBy: dto.invalidatedBy } })
-      .catch((error: unknown) => {
-        // The database allows one active invalidation per certificate: of concurrent requests, one wins.
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-          throw new ConflictError(`certificate ${id} is already invalidated`);
-        }
-        throw error;
-      });
+    const status = await this.certificates.findStatus(id);
+    if (!status) throw new NotFoundError('certificate', id);
+    if (status !== 'downloadable') throw new ConflictError(`certificate ${id} was never issued (status ${status})`);
+    const created = await this.invalidations.invalidate({ certificateId: id, notes: dto.notes, publicReason: dto.publicReason ?? null, invalidatedBy: dto.invalidatedBy });
+    // The database allows one active invalidation per certificate: of concurrent requests, one wins.
+    if (!created) throw new ConflictError(`certificate ${id} is already invalidated`);
     return {
       id: created.id,
       certificateId: id,
       notes: created.notes,
       publicReason: created.publicReason,
       invalidatedBy: created.invalidatedBy,
-      invalidatedAt: created.createdAt.toISOString(),
+      invalidatedAt: created.invalidatedAt.toISOString(),
       active: true,
     };
   }
 
   /** Lifts the active invalidation; the same public link answers "valid" again. */
   async reinstateCertificate(id: string, dto: ReinstateCertificateDto & { reinstatedBy: string }) {
-    const exists = await this.db.certificate.findUnique({ where: { id }, select: { id: true } });
-    if (!exists) throw new NotFoundError('certificate', id);
-    const { count } = await this.db.invalidation.updateMany({
-      where: { certificateId: id, active: true },
-      data: { active: false, reinstatedBy: dto.reinstatedBy, reinstatedAt: new Date() },
-    });
-    if (count === 0) throw new ConflictError(`certificate ${id} is not invalidated`);
+    if (!(await this.certificates.exists(id))) throw new NotFoundError('certificate', id);
+    if (!(await this.invalidations.reinstate(id, dto.reinstatedBy))) throw new ConflictError(`certificate ${id} is not invalidated`);
     return this.getCertificate(id);
   }
 }

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
 import { buildAchievementCredential, type AchievementCredential } from '../../../shared/credentials/achievement-credential';
-import { activeInvalidationWhere } from '../../../shared/certificate-validity.sql';
-import type { Database } from '../../../shared/database';
 import { renderBadge } from '../../../shared/documents/baked-badge';
 import { renderCertificatePdf, type CertificateTemplate } from '../../../shared/documents/certificate-pdf';
 import { isValidCertificate } from '../../../shared/domain/certificate-validity';
 import { certificateFileUrls, verifyPageUrl } from '../../../shared/domain/public-urls';
+import { CertificatesRepository, CoursesRepository } from '../../../shared/repositories';
 import { DomainError, NotFoundError } from '../common/errors';
-import { CONFIG, DATABASE } from '../common/tokens';
+import { CONFIG } from '../common/tokens';
 
 export class GoneError extends DomainError {
   constructor(message: string) {
@@ -26,17 +25,15 @@ export class DocumentsService {
   private readonly cache = new Map<string, Buffer>();
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly certificates: CertificatesRepository,
+    private readonly courses: CoursesRepository,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   private async issued(id: string) {
-    const row = await this.db.certificate.findUnique({
-      where: { id },
-      include: { course: { select: { title: true, certificateTemplate: true } }, invalidations: { where: activeInvalidationWhere, take: 1 } },
-    });
+    const row = await this.certificates.findDocumentSource(id);
     if (!row || !row.jws) throw new NotFoundError('issued certificate', id);
-    if (!isValidCertificate({ status: row.status, hasCredential: true, activeInvalidation: row.invalidations.length > 0 })) throw new GoneError(`certificate ${id} has been revoked and is no longer available`);
+    if (!isValidCertificate({ status: row.status, hasCredential: true, activeInvalidation: row.activeInvalidation })) throw new GoneError(`certificate ${id} has been revoked and is no longer available`);
     const credential = JSON.parse(Buffer.from(row.jws.split('.')[1], 'base64url').toString('utf8')) as AchievementCredential;
     return { row, jws: row.jws, credential, verifyUrl: verifyPageUrl(this.config.http.publicUrl, id) };
   }
@@ -58,7 +55,7 @@ export class DocumentsService {
   /** Drawn from the signed credential itself, never from the database fields, so they cannot disagree. */
   async pdf(id: string): Promise<Buffer> {
     const { jws, credential, verifyUrl, row } = await this.issued(id);
-    const template = (row.course.certificateTemplate ?? {}) as Partial<CertificateTemplate>;
+    const template = (row.certificateTemplate ?? {}) as Partial<CertificateTemplate>;
     const key = `pdf:${id}:${createHash('sha256').update(jws).update(JSON.stringify(template)).digest('base64url')}`;
     return this.cached(key, () => renderCertificatePdf({ credential, jws, verifyUrl, template }));
   }
@@ -89,7 +86,7 @@ export class DocumentsService {
    * the credential content with a specimen learner, unsigned and marked so it can never verify.
    */
   async specimen(courseId: string) {
-    const course = await this.db.course.findUnique({ where: { id: courseId } });
+    const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
     const credential = buildAchievementCredential({
       certificateId: '00000000-0000-4000-8000-000000000000',

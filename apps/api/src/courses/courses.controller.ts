@@ -26,7 +26,9 @@ import {
   type UpdateCourseDto,
 } from './courses.schemas';
 import { DocumentsService } from '../certificates/documents.service';
+import { CourseCertificatesService } from './course-certificates.service';
 import { CoursesService } from './courses.service';
+import { IngestionService } from './ingestion.service';
 
 const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
 
@@ -35,6 +37,8 @@ const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
 export class CoursesController {
   constructor(
     private readonly courses: CoursesService,
+    private readonly ingestion: IngestionService,
+    private readonly courseCertificates: CourseCertificatesService,
     private readonly documents: DocumentsService,
   ) {}
 
@@ -77,7 +81,7 @@ export class CoursesController {
   @HttpCode(200)
   @ApiZodBody(lessonsSchema, 'Upserts lessons; optional lessons never block completion.')
   lessons(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(lessonsSchema)) dto: LessonsDto) {
-    return this.courses.upsertLessons(id, dto);
+    return this.ingestion.upsertLessons(id, dto);
   }
 
   @Access.admin()
@@ -86,7 +90,7 @@ export class CoursesController {
   @HttpCode(200)
   @ApiZodBody(completionsSchema, 'Records lesson completions (idempotent).')
   completions(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(completionsSchema)) dto: CompletionsDto) {
-    return this.courses.recordCompletions(id, dto);
+    return this.ingestion.recordCompletions(id, dto);
   }
 
   @Access.admin()
@@ -95,7 +99,7 @@ export class CoursesController {
   @ApiZodBody(enrollLearnersSchema, 'Upserts learners and enrollments (idempotent).')
   @HttpCode(200)
   enroll(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(enrollLearnersSchema)) dto: EnrollLearnersDto) {
-    return this.courses.enrollLearners(id, dto);
+    return this.ingestion.enrollLearners(id, dto);
   }
 
   @Access.admin()
@@ -104,7 +108,7 @@ export class CoursesController {
   @ApiZodBody(recordGradesSchema, 'Records current grades; all rows must name enrolled learners or nothing is written.')
   @HttpCode(200)
   grades(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(recordGradesSchema)) dto: RecordGradesDto) {
-    return this.courses.recordGrades(id, dto);
+    return this.ingestion.recordGrades(id, dto);
   }
 
   @Access.courseStaff()
@@ -126,6 +130,6 @@ export class CoursesController {
   @Get(':courseId/certificates')
   @ApiQuery({ name: 'learner', required: false, description: 'Only the certificate of this learner (username or email).' })
   certificates(@Param('courseId', courseId) id: string, @Query('learner', new ZodValidationPipe(z.string().trim().min(1).max(255).optional(), 'query.learner')) learner?: string) {
-    return this.courses.listCertificates(id, learner);
+    return this.courseCertificates.listCertificates(id, learner);
   }
 }

@@ -1,16 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import type { AppConfig } from '../../../shared/config';
-import type { Database } from '../../../shared/database';
+import type { CertificateStatus, GenerationKind } from '../../../shared/domain/enums';
+import { CoursesRepository, GenerationTasksRepository } from '../../../shared/repositories';
+import type { GenerationTaskRecord } from '../../../shared/repositories/generation-tasks.repository';
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
-import type { CertificateStatus, GenerationKind } from '../../../../prisma/generated/enums';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
 import { generationRequestedSignal } from '../../../../workflows/definitions';
-import { countTaskCertificates } from '../../../../activities/generation/generation-tasks';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { CONFIG, DATABASE, TEMPORAL_CLIENT } from '../common/tokens';
-
-type TaskRow = NonNullable<Awaited<ReturnType<Database['generationTask']['findUnique']>>>;
+import { CONFIG, TEMPORAL_CLIENT } from '../common/tokens';
 
 export interface GenerationRequest {
   kind: GenerationKind;
@@ -23,7 +21,8 @@ export interface GenerationRequest {
 @Injectable()
 export class GenerationService {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly courses: CoursesRepository,
+    private readonly tasks: GenerationTasksRepository,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
@@ -33,19 +32,17 @@ export class GenerationService {
    * (starting it if needed), which runs the course's tasks one at a time in the order asked.
    */
   async requestGeneration(courseId: string, request: GenerationRequest) {
-    const course = await this.db.course.findUnique({ where: { id: courseId }, select: { certificatesActive: true } });
+    const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
     if (!course.certificatesActive) throw new ConflictError(`certificates of course ${courseId} are not activated`);
-    const task = await this.db.generationTask.create({
-      data: {
-        courseId,
-        kind: request.kind,
-        groups: request.groups ?? [],
-        learnerId: request.learnerId,
-        requestedBy: request.requestedBy,
-        retryOf: request.retryOf,
-        workflowId: courseWorkflowId(courseId),
-      },
+    const task = await this.tasks.createTask({
+      courseId,
+      kind: request.kind,
+      groups: request.groups ?? [],
+      learnerId: request.learnerId,
+      requestedBy: request.requestedBy,
+      retryOf: request.retryOf,
+      workflowId: courseWorkflowId(courseId),
     });
     await this.temporal.workflow.signalWithStart(courseLifecycleWorkflow, {
       workflowId: courseWorkflowId(courseId),
@@ -58,7 +55,7 @@ export class GenerationService {
   }
 
   async retryTask(taskId: string, requestedBy: string) {
-    const task = await this.db.generationTask.findUnique({ where: { id: taskId } });
+    const task = await this.tasks.findTask(taskId);
     if (!task) throw new NotFoundError('generation task', taskId);
     if (task.state === 'queued' || task.state === 'running') throw new ConflictError(`generation task ${taskId} is still ${task.state}`);
     return this.requestGeneration(task.courseId, {
@@ -71,22 +68,21 @@ export class GenerationService {
   }
 
   async listTasks(courseId: string) {
-    const found = await this.db.course.findUnique({ where: { id: courseId }, select: { id: true } });
-    if (!found) throw new NotFoundError('course', courseId);
-    const tasks = await this.db.generationTask.findMany({ where: { courseId }, orderBy: { requestedAt: 'desc' }, take: 200 });
+    if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
+    const tasks = await this.tasks.listForCourse(courseId);
     return Promise.all(tasks.map((t) => this.describeTask(t)));
   }
 
   async getTask(taskId: string) {
-    const task = await this.db.generationTask.findUnique({ where: { id: taskId } });
+    const task = await this.tasks.findTask(taskId);
     if (!task) throw new NotFoundError('generation task', taskId);
     return this.describeTask(task);
   }
 
   /** A running task's counts are read live from the certificates it has written. */
-  async describeTask(task: TaskRow) {
+  async describeTask(task: GenerationTaskRecord) {
     let counts = { done: task.done, issued: task.issued, failed: task.failed };
-    if (task.state === 'running') counts = await countTaskCertificates(this.db, task.id);
+    if (task.state === 'running') counts = await this.tasks.countCertificates(task.id);
     const elapsedMs = task.startedAt ? (task.finishedAt ?? new Date()).getTime() - task.startedAt.getTime() : null;
     const remaining = task.total !== null ? Math.max(task.total - counts.done, 0) : null;
     const etaSeconds =

@@ -6,8 +6,8 @@ import { Connection } from '@temporalio/client';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AppConfig } from '../../../shared/config';
-import type { Database } from '../../../shared/database';
-import { CONFIG, DATABASE } from '../common/tokens';
+import { DatabaseHealth } from '../../../shared/repositories/database-health';
+import { CONFIG } from '../common/tokens';
 
 interface Probe {
   status: 'up' | 'down';
@@ -46,7 +46,7 @@ export class HealthController implements OnModuleDestroy {
   private readonly probeConnection: Connection;
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly databaseHealth: DatabaseHealth,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {
     this.probeConnection = Connection.lazy({ address: config.temporal.address, interceptors: [] });
@@ -70,7 +70,7 @@ export class HealthController implements OnModuleDestroy {
   @Get()
   async check(@Res({ passthrough: true }) res: Response) {
     const [database, temporal] = await Promise.all([
-      probe(() => this.db.$queryRaw`SELECT 1`),
+      probe(() => this.databaseHealth.ping()),
       probe(() => this.probeTemporal()),
     ]);
     const healthy = database.status === 'up' && temporal.status === 'up';

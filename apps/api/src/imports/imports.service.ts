@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { parseCsv, type CsvRecord } from '../common/csv';
 import { ValidationError, type FieldProblem } from '../common/errors';
 import { completionsSchema, enrollLearnersSchema, recordGradesSchema } from '../courses/courses.schemas';
-import { CoursesService } from '../courses/courses.service';
+import { IngestionService } from '../courses/ingestion.service';
 
 export const IMPORT_KINDS = ['enrollments', 'grades', 'completions'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -27,7 +27,7 @@ const SCHEMAS: Record<ImportKind, z.ZodType> = {
  */
 @Injectable()
 export class ImportsService {
-  constructor(private readonly courses: CoursesService) {}
+  constructor(private readonly ingestion: IngestionService) {}
 
   async importCsv(courseId: string, kind: ImportKind, csv: unknown) {
     if (typeof csv !== 'string' || csv.trim() === '') {
@@ -69,11 +69,11 @@ export class ImportsService {
     try {
       switch (kind) {
         case 'enrollments':
-          return { kind, ...(await this.courses.enrollLearners(courseId, parsed.data as z.infer<typeof enrollLearnersSchema>)) };
+          return { kind, ...(await this.ingestion.enrollLearners(courseId, parsed.data as z.infer<typeof enrollLearnersSchema>)) };
         case 'grades':
-          return { kind, ...(await this.courses.recordGrades(courseId, parsed.data as z.infer<typeof recordGradesSchema>)) };
+          return { kind, ...(await this.ingestion.recordGrades(courseId, parsed.data as z.infer<typeof recordGradesSchema>)) };
         case 'completions':
-          return { kind, ...(await this.courses.recordCompletions(courseId, parsed.data as z.infer<typeof completionsSchema>)) };
+          return { kind, ...(await this.ingestion.recordCompletions(courseId, parsed.data as z.infer<typeof completionsSchema>)) };
       }
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

@@ -125,11 +125,10 @@ const TASK_KINDS: Record<GenerationKind, string> = {
   single_learner: 'Learner request',
 };
 
-export function renderDashboard(principal: Principal, { course, tasks, exceptions, invalidations }: DashboardData): string {
+export function renderDashboard(principal: Principal, { course, tasks, exceptions, invalidated }: DashboardData): string {
   const path = `/courses/${encodeURIComponent(course.id)}`;
   const running = tasks.find((t) => t.state === 'running' || t.state === 'queued');
   const counts = CERTIFICATE_STATUSES.flatMap((status) => (course.certificates[status] ? [`${course.certificates[status]} ${STATUS_LABELS[status]}`] : []));
-  const active = invalidations.filter((i) => i.active);
 
   const settings = html`<section class="card" aria-labelledby="settings-heading">
   <h2 id="settings-heading">Certificate settings</h2>
@@ -139,7 +138,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <dt>Course ends</dt><dd>${course.endAt ? dateTime(course.endAt) : 'self-paced'}</dd>
     <dt>Lifecycle</dt><dd>${PHASES[course.lifecycle?.phase ?? ''] ?? 'not started'}</dd>
     <dt>Learners enrolled</dt><dd>${course.enrollments}</dd>
-    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.join(', ')}${active.length ? ` (of the issued, ${active.length} invalidated)` : ''}</dd>
+    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.join(', ')}${invalidated.length ? ` (of the issued, ${invalidated.length} invalidated)` : ''}</dd>
   </dl>
   <div class="actions">
     <form data-api="activation" data-method="PUT" action="${path}/certificates/activation" data-body='{"active":${course.certificatesActive ? 'false' : 'true'}}' data-reload>
@@ -227,11 +226,11 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <div class="actions"><button type="submit" class="danger">Invalidate certificate</button></div><p class="status" role="status" aria-live="polite"></p>
   </form>
   <h3>Invalidated certificates</h3>
-  <div class="table-wrap">${active.length === 0 ? html`<p class="muted">No certificate is invalidated.</p>` : html`<table class="stack"><thead><tr><th>Learner</th><th>Invalidated</th><th>Notes</th><th><span class="sr">Reinstate</span></th></tr></thead><tbody>
-  ${active.map(
-    (i) => html`<tr><td data-label="Learner">${i.certificate.learner.name} <span class="muted small">(${i.certificate.learner.email})</span></td>
-    <td data-label="Invalidated">${dateTime(i.createdAt)} by ${i.invalidatedBy}</td><td data-label="Notes">${i.notes}${i.publicReason ? html`<div class="muted small">Public: ${i.publicReason}</div>` : ''}</td>
-    <td data-label="Reinstate"><form data-api="reinstate" action="/certificates/${i.certificate.id}/reinstatement" data-reload data-done="Reinstated."><button type="submit" class="secondary">Reinstate</button><span class="status" role="status"></span></form></td></tr>`,
+  <div class="table-wrap">${invalidated.length === 0 ? html`<p class="muted">No certificate is invalidated.</p>` : html`<table class="stack"><thead><tr><th>Learner</th><th>Invalidated</th><th>Notes</th><th><span class="sr">Reinstate</span></th></tr></thead><tbody>
+  ${invalidated.map(
+    (i) => html`<tr><td data-label="Learner">${i.learner.name} <span class="muted small">(${i.learner.email})</span></td>
+    <td data-label="Invalidated">${dateTime(i.invalidatedAt)} by ${i.invalidatedBy}</td><td data-label="Notes">${i.notes}${i.publicReason ? html`<div class="muted small">Public: ${i.publicReason}</div>` : ''}</td>
+    <td data-label="Reinstate"><form data-api="reinstate" action="/certificates/${i.certificateId}/reinstatement" data-reload data-done="Reinstated."><button type="submit" class="secondary">Reinstate</button><span class="status" role="status"></span></form></td></tr>`,
   )}</tbody></table>`}</div>
 </section>`;
 

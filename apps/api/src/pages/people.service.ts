@@ -1,20 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
-import type { Database } from '../../../shared/database';
+import { CoursesRepository, EnrollmentsRepository, InvalidationsRepository } from '../../../shared/repositories';
 import type { Principal } from '../auth/principal';
 import { CoursesService } from '../courses/courses.service';
 import { ExceptionsService } from '../exceptions/exceptions.service';
 import { GenerationService } from '../generation/generation.service';
 import { LearnersService } from '../learners/learners.service';
 import { DocumentsService } from '../certificates/documents.service';
-import { CONFIG, DATABASE } from '../common/tokens';
+import { CONFIG } from '../common/tokens';
 
 /** What each person's pages show, gathered from the same services the JSON API uses. */
 @Injectable()
 export class PeopleService {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
     @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly courseRecords: CoursesRepository,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly invalidations: InvalidationsRepository,
     private readonly courses: CoursesService,
     private readonly learners: LearnersService,
     private readonly generation: GenerationService,
@@ -30,19 +32,13 @@ export class PeopleService {
 
   /** The courses an instructor's token names (that exist here), or every course for an admin. */
   async staffCourses(principal: Principal) {
-    const where = principal.kind === 'instructor' ? { id: { in: [...principal.courses] } } : {};
-    const courses = await this.db.course.findMany({ where, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, title: true, endAt: true, certificatesActive: true } });
+    const courses = await this.courseRecords.listForStaff(principal.kind === 'instructor' ? [...principal.courses] : null);
     return courses.map((c) => ({ courseId: c.id, title: c.title, endAt: c.endAt.toISOString(), certificatesActive: c.certificatesActive }));
   }
 
   /** The learner's dashboard: every course with what its certificate card shows. */
   async courseCards(learnerId: string) {
-    const enrollments = await this.db.enrollment.findMany({
-      where: { learnerId },
-      orderBy: { enrolledAt: 'desc' },
-      take: 200,
-      include: { course: true },
-    });
+    const enrollments = await this.enrollments.listLearnerEnrollmentsWithCourse(learnerId);
     return Promise.all(
       enrollments.map(async (e) => {
         const { progress } = await this.learners.progressOf(e.course, learnerId);
@@ -71,17 +67,13 @@ export class PeopleService {
   }
 
   async dashboard(courseId: string) {
-    const [course, tasks, exceptions, invalidations] = await Promise.all([
+    const [course, tasks, exceptions, invalidated] = await Promise.all([
       this.courses.getCourse(courseId),
       this.generation.listTasks(courseId),
       this.exceptions.listExceptions(courseId),
-      this.db.invalidation.findMany({
-        where: { certificate: { courseId } },
-        orderBy: { createdAt: 'desc' },
-        take: 500,
-        include: { certificate: { select: { id: true, learner: { select: { id: true, name: true, email: true } } } } },
-      }),
+      // Each invalidated certificate's active invalidation: what the page lists and counts.
+      this.invalidations.listActiveForCourse(courseId),
     ]);
-    return { course, tasks, exceptions, invalidations };
+    return { course, tasks, exceptions, invalidated };
   }
 }

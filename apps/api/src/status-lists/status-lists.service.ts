@@ -3,10 +3,9 @@ import type { AppConfig } from '../../../shared/config';
 import { signCredential } from '../../../shared/credentials/sign-credential';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
 import { buildStatusListCredential, encodeStatusList } from '../../../shared/credentials/status-list';
-import { isValidCertificateSql } from '../../../shared/certificate-validity.sql';
-import type { Database } from '../../../shared/database';
+import { StatusListsRepository } from '../../../shared/repositories';
 import { NotFoundError } from '../common/errors';
-import { CONFIG, DATABASE, KEY_SET } from '../common/tokens';
+import { CONFIG, KEY_SET } from '../common/tokens';
 
 export interface SignedStatusList {
   jws: string;
@@ -23,17 +22,10 @@ export class StatusListsService {
   private readonly cache = new Map<number, SignedStatusList>();
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly statusLists: StatusListsRepository,
     @Inject(KEY_SET) private readonly keys: KeySet,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
-
-  async revokedIndexes(list: number): Promise<number[]> {
-    const rows = await this.db.$queryRaw<Array<{ index: number }>>`
-      SELECT c.status_index AS index FROM certificates c
-       WHERE c.status_list = ${list} AND c.jws IS NOT NULL AND NOT ${isValidCertificateSql('c')}`;
-    return rows.map((r) => r.index);
-  }
 
   /**
    * The signed list, reused until its validUntil (STATUS_LIST_TTL after signing): a copy is never
@@ -42,9 +34,8 @@ export class StatusListsService {
   async statusListCredential(list: number): Promise<SignedStatusList> {
     const cached = this.cache.get(list);
     if (cached && Date.now() < cached.validUntil.getTime()) return cached;
-    const [{ exists }] = await this.db.$queryRaw<Array<{ exists: boolean }>>`SELECT EXISTS (SELECT 1 FROM certificates WHERE status_list = ${list}) AS exists`;
-    if (!exists) throw new NotFoundError('status list', String(list));
-    const encodedList = encodeStatusList(await this.revokedIndexes(list));
+    if (!(await this.statusLists.listExists(list))) throw new NotFoundError('status list', String(list));
+    const encodedList = encodeStatusList(await this.statusLists.revokedIndexes(list));
     // Whole seconds, as the credential writes them, so validUntil is exactly what is signed.
     const validFrom = new Date(Math.floor(Date.now() / 1000) * 1000);
     const validUntil = new Date(validFrom.getTime() + Math.ceil(this.config.signing.statusListTtlMs / 1000) * 1000);

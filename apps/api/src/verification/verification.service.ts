@@ -1,13 +1,11 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Pool, types } from 'pg';
 import type { AppConfig } from '../../../shared/config';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
 import { statusListUrl } from '../../../shared/credentials/status-list';
 import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
-import { activeInvalidationOf } from '../../../shared/certificate-validity.sql';
 import { revocationOf } from '../../../shared/domain/certificate-validity';
-import type { CertificateStatus } from '../../../shared/domain/enums';
 import { verifyPageUrl } from '../../../shared/domain/public-urls';
+import { VerificationRepository, type VerificationRecord } from '../../../shared/repositories/verification.repository';
 import { CONFIG, KEY_SET } from '../common/tokens';
 
 export type Verdict = 'valid' | 'revoked' | 'superseded' | 'invalid' | 'not_found';
@@ -29,65 +27,17 @@ export interface VerificationResult {
 
 const UUID_URN = /^urn:uuid:([0-9a-f-]{36})$/;
 
-interface CertificateRecord {
-  id: string;
-  courseId: string;
-  status: CertificateStatus;
-  jws: string | null;
-  updatedAt: Date;
-  issuedAt: Date | null;
-  statusList: number | null;
-  statusIndex: number | null;
-  learnerName: string;
-  courseTitle: string;
-  revokedAt: Date | null;
-  revocationReason: string | null;
-}
-
-// timestamp(3) columns hold UTC; read them as such whatever the process's time zone.
-const utcTimestamps = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.TIMESTAMP ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`) : types.getTypeParser(oid, format as 'text'),
-};
-
-// Parameter-free, so its text goes into the pg pool's query as it is.
-const ACTIVE_INVALIDATION = activeInvalidationOf('c', 'i').text;
-
+/** Verification is the hot path (every scan of a QR code): its repository reads through a pg pool of its own. */
 @Injectable()
 export class VerificationService implements OnModuleDestroy {
-  private readonly pool: Pool;
-
   constructor(
+    private readonly records: VerificationRepository,
     @Inject(KEY_SET) private readonly keys: KeySet,
     @Inject(CONFIG) private readonly config: AppConfig,
-  ) {
-    this.pool = new Pool({ connectionString: config.database.url, max: Math.min(4, config.database.poolSize) });
-  }
-
-  /**
-   * One query for everything verification needs to know about a certificate. Verification is the
-   * hot path (every scan of a QR code), so it reads through a small pg pool of its own: measured
-   * with npm run bench:verify, Prisma's per-query overhead cost a third of the throughput.
-   */
-  private async loadRecord(id: string): Promise<CertificateRecord | null> {
-    const { rows } = await this.pool.query<CertificateRecord>({
-      types: utcTimestamps,
-      text: `SELECT c.id::text AS id, c.course_id AS "courseId", c.status::text AS status, c.jws, c.updated_at AS "updatedAt", c.issued_at AS "issuedAt",
-             c.status_list AS "statusList", c.status_index AS "statusIndex",
-             l.name AS "learnerName", co.title AS "courseTitle",
-             i.created_at AS "revokedAt", i.public_reason AS "revocationReason"
-        FROM certificates c
-        JOIN learners l ON l.id = c.learner_id
-        JOIN courses co ON co.id = c.course_id
-        LEFT JOIN LATERAL (SELECT created_at, public_reason FROM invalidations i WHERE ${ACTIVE_INVALIDATION} ORDER BY created_at DESC LIMIT 1) i ON TRUE
-       WHERE c.id = $1::uuid`,
-      values: [id],
-    });
-    return rows[0] ?? null;
-  }
+  ) {}
 
   async onModuleDestroy(): Promise<void> {
-    await this.pool.end();
+    await this.records.close();
   }
 
   /**
@@ -95,11 +45,11 @@ export class VerificationService implements OnModuleDestroy {
    * claims, validity period, agreement with our record (and being its current credential, not one
    * a re-signing replaced), and revocation.
    */
-  async verifyToken(token: string, preloaded: CertificateRecord | null = null): Promise<VerificationResult> {
+  async verifyToken(token: string, preloaded: VerificationRecord | null = null): Promise<VerificationResult> {
     let revocation: VerificationResult['revocation'];
     let current: VerificationResult['current'];
     let certificateId: string | null = null;
-    let row: CertificateRecord | null = null;
+    let row: VerificationRecord | null = null;
     const result = await verifyCredentialToken(token, {
       keys: this.keys,
       publicUrl: this.config.http.publicUrl,
@@ -107,7 +57,7 @@ export class VerificationService implements OnModuleDestroy {
         const id = UUID_URN.exec(credential.id)?.[1];
         if (!id) return { ok: false, detail: 'the credential id is not one of our certificate ids' };
         certificateId = id;
-        row = preloaded?.id === id ? preloaded : await this.loadRecord(id);
+        row = preloaded?.id === id ? preloaded : await this.records.findRecord(id);
         if (!row || !row.jws) return null;
         // Public ids never change, so an older credential of the same certificate is genuine but stale.
         if (row.jws !== token.trim()) {
@@ -152,7 +102,7 @@ export class VerificationService implements OnModuleDestroy {
 
   /** What an employer learns from the public link: our stored credential, verified like any other. */
   async verifyCertificate(id: string): Promise<VerificationResult> {
-    const row = await this.loadRecord(id);
+    const row = await this.records.findRecord(id);
     if (!row || !row.jws) {
       return { verdict: 'not_found', certificateId: id, checks: [{ name: 'record', ok: false, detail: 'no certificate was issued with this id' }] };
     }

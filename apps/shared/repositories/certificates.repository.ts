@@ -1,0 +1,150 @@
+import type { CertificateStatus, Prisma } from '../../../prisma/generated/client';
+import { activeInvalidationWhere } from '../certificate-validity.sql';
+import type { Database } from '../database';
+
+/** Reading certificates: lists, documents, a learner's certificates and their history. */
+export class CertificatesRepository {
+  constructor(private readonly db: Database) {}
+
+  /** A course's certificates, or one learner's given by username or email (case-insensitive), with the learner's name. */
+  async listForCourse(courseId: string, learner?: string): Promise<CourseCertificateRow[]> {
+    const certificates = await this.db.certificate.findMany({
+      where: { courseId, ...(learner ? { OR: [{ learnerId: learner }, { learner: { email: { equals: learner, mode: 'insensitive' } } }] } : {}) },
+      orderBy: { learnerId: 'asc' },
+      include: { learner: { select: { name: true } }, invalidations: { where: activeInvalidationWhere, select: { id: true } } },
+    });
+    return certificates.map((c) => ({
+      id: c.id,
+      learnerId: c.learnerId,
+      learnerName: c.learner.name,
+      status: c.status,
+      grade: c.grade?.toNumber() ?? null,
+      issuedAt: c.issuedAt,
+      hasCredential: c.jws !== null,
+      activeInvalidation: c.invalidations.length > 0,
+    }));
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.certificate.findUnique({ where: { id }, select: { id: true } })) !== null;
+  }
+
+  async findStatus(id: string): Promise<CertificateStatus | null> {
+    const row = await this.db.certificate.findUnique({ where: { id }, select: { status: true } });
+    return row?.status ?? null;
+  }
+
+  /** Whose certificate it is and in which course: what access to it depends on. */
+  async findOwnership(id: string): Promise<{ courseId: string; learnerId: string } | null> {
+    return this.db.certificate.findUnique({ where: { id }, select: { courseId: true, learnerId: true } });
+  }
+
+  async findWithHistory(id: string): Promise<CertificateWithHistory | null> {
+    const c = await this.db.certificate.findUnique({
+      where: { id },
+      include: {
+        learner: { select: { name: true } },
+        course: { select: { title: true } },
+        invalidations: { orderBy: { createdAt: 'desc' } },
+      },
+    });
+    if (!c) return null;
+    return {
+      id: c.id,
+      courseId: c.courseId,
+      courseTitle: c.course.title,
+      learnerId: c.learnerId,
+      learnerName: c.learner.name,
+      status: c.status,
+      grade: c.grade?.toNumber() ?? null,
+      issuedAt: c.issuedAt,
+      invalidations: c.invalidations.map((i) => ({
+        id: i.id,
+        notes: i.notes,
+        publicReason: i.publicReason,
+        invalidatedBy: i.invalidatedBy,
+        invalidatedAt: i.createdAt,
+        active: i.active,
+        reinstatedBy: i.reinstatedBy,
+        reinstatedAt: i.reinstatedAt,
+      })),
+    };
+  }
+
+  async findDocumentSource(id: string): Promise<CertificateDocumentSource | null> {
+    const row = await this.db.certificate.findUnique({
+      where: { id },
+      include: { course: { select: { title: true, certificateTemplate: true } }, invalidations: { where: activeInvalidationWhere, take: 1 } },
+    });
+    if (!row) return null;
+    return {
+      status: row.status,
+      jws: row.jws,
+      courseTitle: row.course.title,
+      certificateTemplate: row.course.certificateTemplate,
+      activeInvalidation: row.invalidations.length > 0,
+    };
+  }
+
+  /** The learner's certificate in a course, whatever its status. */
+  async findForLearner(courseId: string, learnerId: string): Promise<{ status: CertificateStatus; issuedAt: Date | null } | null> {
+    return this.db.certificate.findUnique({ where: { courseId_learnerId: { courseId, learnerId } }, select: { status: true, issuedAt: true } });
+  }
+
+  /** When each of these learners was issued a certificate of the course (issued ones only). */
+  async listIssuedToLearners(courseId: string, learnerIds: string[]): Promise<Array<{ learnerId: string; issuedAt: Date | null }>> {
+    return this.db.certificate.findMany({
+      where: { courseId, learnerId: { in: learnerIds }, status: 'downloadable' },
+      select: { learnerId: true, issuedAt: true },
+    });
+  }
+}
+
+/** One row of a course's certificate list. */
+export interface CourseCertificateRow {
+  id: string;
+  learnerId: string;
+  learnerName: string;
+  status: CertificateStatus;
+  grade: number | null;
+  issuedAt: Date | null;
+  hasCredential: boolean;
+  activeInvalidation: boolean;
+}
+
+/** One invalidation of a certificate, as its history lists it. */
+export interface InvalidationHistoryEntry {
+  id: string;
+  /** Internal: for the course team only. */
+  notes: string;
+  publicReason: string | null;
+  invalidatedBy: string;
+  invalidatedAt: Date;
+  /** Whether this is the certificate's active invalidation (activeInvalidationWhere). */
+  active: boolean;
+  reinstatedBy: string | null;
+  reinstatedAt: Date | null;
+}
+
+/** A certificate with its learner, its course and every invalidation, newest first. */
+export interface CertificateWithHistory {
+  id: string;
+  courseId: string;
+  courseTitle: string;
+  learnerId: string;
+  learnerName: string;
+  status: CertificateStatus;
+  grade: number | null;
+  issuedAt: Date | null;
+  invalidations: InvalidationHistoryEntry[];
+}
+
+/** What the documents of a certificate are made from. */
+export interface CertificateDocumentSource {
+  status: CertificateStatus;
+  /** The signed credential; null until issued. */
+  jws: string | null;
+  courseTitle: string;
+  certificateTemplate: Prisma.JsonValue | null;
+  activeInvalidation: boolean;
+}

@@ -1,0 +1,142 @@
+import { Prisma } from '../../../prisma/generated/client';
+import type { CertificateStatus, Course, DisplayBehavior, GenerationTask, Pacing } from '../../../prisma/generated/client';
+import type { Database } from '../database';
+
+/** A course row as Prisma reads it (passingGrade is a Decimal). */
+export type CourseRecord = Course;
+
+/** Course settings as the API writes them; a null template clears the JSON column. */
+export interface CourseSettings {
+  title?: string;
+  pacing?: Pacing;
+  endAt?: Date;
+  passingGrade?: number;
+  certificatesActive?: boolean;
+  displayBehavior?: DisplayBehavior;
+  certificateAvailableAt?: Date | null;
+  learnerGeneratedEnabled?: boolean;
+  honorEligible?: boolean;
+  idVerificationRequired?: boolean;
+  certificateShowsGrade?: boolean;
+  certificateMailCc?: string | null;
+  certificateTemplate?: Prisma.InputJsonObject | null;
+}
+
+export interface NewCourse extends CourseSettings {
+  id: string;
+  title: string;
+  pacing: Pacing;
+  startAt: Date;
+  endAt: Date;
+  passingGrade: number;
+}
+
+export interface LessonInput {
+  id: string;
+  title: string;
+  required: boolean;
+  position: number;
+}
+
+/** What the course page counts beside the course itself. */
+export interface CourseSummary {
+  enrollments: number;
+  certificates: Partial<Record<CertificateStatus, number>>;
+  latestTask: GenerationTask | null;
+}
+
+/** Courses, their settings and lessons. */
+export class CoursesRepository {
+  constructor(private readonly db: Database) {}
+
+  async findCourse(courseId: string): Promise<CourseRecord | null> {
+    return this.db.course.findUnique({ where: { id: courseId } });
+  }
+
+  async courseExists(courseId: string): Promise<boolean> {
+    const found = await this.db.course.findUnique({ where: { id: courseId }, select: { id: true } });
+    return found !== null;
+  }
+
+  /** Creates the course unless a concurrent request already did (then the row is left as it is). */
+  async createCourse(course: NewCourse): Promise<CourseRecord> {
+    const { id, ...settings } = course;
+    return this.db.course.upsert({ where: { id }, create: { id, ...withJsonNulls(settings) }, update: {} });
+  }
+
+  async updateCourse(courseId: string, changes: CourseSettings): Promise<CourseRecord> {
+    return this.db.course.update({ where: { id: courseId }, data: withJsonNulls(changes) });
+  }
+
+  async setCertificatesActive(courseId: string, active: boolean): Promise<CourseRecord> {
+    return this.db.course.update({ where: { id: courseId }, data: { certificatesActive: active } });
+  }
+
+  /** Whether a change of standing must re-evaluate certificates: null when the course is gone. */
+  async findReevaluationState(courseId: string): Promise<{ gradesFinalizedAt: Date | null; certificatesActive: boolean } | null> {
+    return this.db.course.findUnique({ where: { id: courseId }, select: { gradesFinalizedAt: true, certificatesActive: true } });
+  }
+
+  /** When the course's grades were finalized (null while they are live); throws if the course is gone. */
+  async gradesFinalizedAt(courseId: string): Promise<Date | null> {
+    const course = await this.db.course.findUniqueOrThrow({ where: { id: courseId }, select: { gradesFinalizedAt: true } });
+    return course.gradesFinalizedAt;
+  }
+
+  async summarizeCourse(courseId: string): Promise<CourseSummary> {
+    const [enrollments, certificates, latestTask] = await Promise.all([
+      this.db.enrollment.count({ where: { courseId } }),
+      this.db.certificate.groupBy({ by: ['status'], where: { courseId }, _count: { _all: true } }),
+      this.db.generationTask.findFirst({ where: { courseId }, orderBy: { requestedAt: 'desc' } }),
+    ]);
+    return { enrollments, certificates: Object.fromEntries(certificates.map((g) => [g.status, g._count._all])), latestTask };
+  }
+
+  /** Upserts the batch in one transaction. */
+  async upsertLessons(courseId: string, lessons: LessonInput[]): Promise<void> {
+    await this.db.$transaction(
+      lessons.map((l) =>
+        this.db.lesson.upsert({
+          where: { courseId_id: { courseId, id: l.id } },
+          create: { courseId, ...l },
+          update: { title: l.title, required: l.required, position: l.position },
+        }),
+      ),
+    );
+  }
+
+  /** Which of these lesson ids are lessons of the course. */
+  async findLessonIds(courseId: string, lessonIds: string[]): Promise<string[]> {
+    const lessons = await this.db.lesson.findMany({ where: { courseId, id: { in: lessonIds } }, select: { id: true } });
+    return lessons.map((l) => l.id);
+  }
+
+  /** Snapshots every current grade as the final grade, in one transaction; returns how many enrollments. */
+  async finalizeGrades(courseId: string): Promise<number> {
+    const [updated] = await this.db.$transaction([
+      this.db.$executeRaw`UPDATE enrollments SET final_grade = grade, updated_at = now() WHERE course_id = ${courseId}`,
+      this.db.course.update({ where: { id: courseId }, data: { gradesFinalizedAt: new Date() } }),
+    ]);
+    return updated;
+  }
+
+  /** The bulk issuance ran: instructor-paced display behaviours now show certificates. */
+  async markCertificatesGenerated(courseId: string): Promise<void> {
+    await this.db.course.update({ where: { id: courseId }, data: { certificatesGeneratedAt: new Date() } });
+  }
+
+  /** The courses staff run, newest first, at most 200: those `courseIds` names (that exist here), or every course when null (an admin). */
+  async listForStaff(courseIds: string[] | null): Promise<Array<{ id: string; title: string; endAt: Date; certificatesActive: boolean }>> {
+    return this.db.course.findMany({
+      where: courseIds === null ? {} : { id: { in: courseIds } },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+      select: { id: true, title: true, endAt: true, certificatesActive: true },
+    });
+  }
+}
+
+/** Prisma writes SQL NULL into a JSON column only when told so explicitly. */
+function withJsonNulls<T extends { certificateTemplate?: object | null }>(data: T) {
+  return { ...data, certificateTemplate: data.certificateTemplate === null ? Prisma.DbNull : data.certificateTemplate };
+}

@@ -1,0 +1,38 @@
+import type { Database } from '../database';
+import { CertificatesRepository } from './certificates.repository';
+import { CoursesRepository } from './courses.repository';
+import { EnrollmentsRepository } from './enrollments.repository';
+import { ExceptionsRepository } from './exceptions.repository';
+import { GenerationTasksRepository } from './generation-tasks.repository';
+import { InvalidationsRepository } from './invalidations.repository';
+import { IssuanceRepository } from './issuance.repository';
+import { MessagesRepository } from './messages.repository';
+import { SessionsRepository } from './sessions.repository';
+import { StandingsRepository } from './standings.repository';
+import { StatusListsRepository } from './status-lists.repository';
+
+/** Every repository over the shared Prisma client, by the name activities use. */
+const REPOSITORIES = {
+  certificates: CertificatesRepository,
+  courses: CoursesRepository,
+  enrollments: EnrollmentsRepository,
+  exceptions: ExceptionsRepository,
+  generationTasks: GenerationTasksRepository,
+  invalidations: InvalidationsRepository,
+  issuance: IssuanceRepository,
+  messages: MessagesRepository,
+  sessions: SessionsRepository,
+  standings: StandingsRepository,
+  statusLists: StatusListsRepository,
+};
+
+export { CertificatesRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository };
+
+export type Repositories = { [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
+
+/** The API provides each repository by its class; the worker and tests build them all here. */
+export const REPOSITORY_CLASSES = Object.values(REPOSITORIES);
+
+export function createRepositories(db: Database): Repositories {
+  return Object.fromEntries(Object.entries(REPOSITORIES).map(([name, Repository]) => [name, new Repository(db)])) as Repositories;
+}

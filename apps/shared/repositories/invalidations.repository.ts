@@ -1,0 +1,83 @@
+import { Prisma } from '../../../prisma/generated/client';
+import { activeInvalidationWhere } from '../certificate-validity.sql';
+import type { Database } from '../database';
+
+/** Certificate invalidations and their notes. */
+export class InvalidationsRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Opens an invalidation; null when the certificate already has an active one. The database
+   * allows one active invalidation per certificate (a partial unique index): of concurrent
+   * requests, one wins.
+   */
+  async invalidate(input: NewInvalidation): Promise<OpenedInvalidation | null> {
+    try {
+      const created = await this.db.invalidation.create({
+        data: { certificateId: input.certificateId, notes: input.notes, publicReason: input.publicReason, invalidatedBy: input.invalidatedBy },
+      });
+      return {
+        id: created.id,
+        certificateId: created.certificateId,
+        notes: created.notes,
+        publicReason: created.publicReason,
+        invalidatedBy: created.invalidatedBy,
+        invalidatedAt: created.createdAt,
+      };
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
+      throw error;
+    }
+  }
+
+  /** Lifts the certificate's active invalidation; false when it had none. */
+  async reinstate(certificateId: string, reinstatedBy: string): Promise<boolean> {
+    const { count } = await this.db.invalidation.updateMany({
+      where: { certificateId, ...activeInvalidationWhere },
+      data: { active: false, reinstatedBy, reinstatedAt: new Date() },
+    });
+    return count > 0;
+  }
+
+  /** The course's invalidated certificates (their active invalidations), newest first, at most 500. */
+  async listActiveForCourse(courseId: string): Promise<ActiveInvalidation[]> {
+    const rows = await this.db.invalidation.findMany({
+      where: { ...activeInvalidationWhere, certificate: { courseId } },
+      orderBy: { createdAt: 'desc' },
+      take: 500,
+      include: { certificate: { select: { id: true, learner: { select: { id: true, name: true, email: true } } } } },
+    });
+    return rows.map((i) => ({
+      id: i.id,
+      certificateId: i.certificate.id,
+      learner: i.certificate.learner,
+      notes: i.notes,
+      publicReason: i.publicReason,
+      invalidatedBy: i.invalidatedBy,
+      invalidatedAt: i.createdAt,
+    }));
+  }
+}
+
+export interface NewInvalidation {
+  certificateId: string;
+  /** Internal: for the course team only. */
+  notes: string;
+  /** Shown on the public verification page; null: a generic sentence. */
+  publicReason: string | null;
+  invalidatedBy: string;
+}
+
+export interface OpenedInvalidation {
+  id: string;
+  certificateId: string;
+  notes: string;
+  publicReason: string | null;
+  invalidatedBy: string;
+  invalidatedAt: Date;
+}
+
+/** An invalidated certificate of a course, with its learner, as the course team's page lists it. */
+export interface ActiveInvalidation extends OpenedInvalidation {
+  learner: { id: string; name: string; email: string };
+}

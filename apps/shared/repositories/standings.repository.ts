@@ -1,0 +1,145 @@
+import { Prisma } from '../../../prisma/generated/client';
+import type { Selection } from '../../../workflows/definitions';
+import { hasActiveInvalidationSql } from '../certificate-validity.sql';
+import type { Database } from '../database';
+import type { CourseFacts, LearnerStanding } from '../domain/learner-standing';
+import type { CourseRecord } from './courses.repository';
+
+export type { CourseFacts, LearnerStanding } from '../domain/learner-standing';
+
+/** Learner ids in (after, upTo]; null leaves that side open. */
+export interface LearnerRange {
+  after: string | null;
+  upTo: string | null;
+}
+
+/**
+ * SQL condition over `e` (enrollments), `c` (the learner's certificate, if any) and `x` (their
+ * active exception, if any) selecting the learners of a task.
+ */
+function selectionSql(selection: Selection): Prisma.Sql {
+  switch (selection.kind) {
+    case 'all_learners':
+      return Prisma.sql`TRUE`;
+    case 'regenerate':
+      return selection.groups?.length
+        ? Prisma.sql`c.status::text = ANY(${selection.groups}::text[])`
+        : Prisma.sql`FALSE`;
+    case 'exceptions_missing':
+      return Prisma.sql`x.learner_id IS NOT NULL AND (c.id IS NULL OR c.status <> 'downloadable')`;
+    case 'exceptions_all':
+      return Prisma.sql`x.learner_id IS NOT NULL`;
+    case 'regrade':
+      return Prisma.sql`e.pending_reevaluation`;
+    case 'single_learner':
+      return Prisma.sql`e.learner_id = ${selection.learnerId ?? ''}`;
+  }
+}
+
+/** The joins every selection may refer to. */
+const selectionJoins = Prisma.sql`
+  LEFT JOIN certificates c ON c.course_id = e.course_id AND c.learner_id = e.learner_id
+  LEFT JOIN certificate_exceptions x ON x.course_id = e.course_id AND x.learner_id = e.learner_id AND x.active`;
+
+/** What the rules need to know about a course and its learners, read set-based. */
+export class StandingsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** The course's facts for the rules; null when the course does not exist. */
+  async findCourseFacts(courseId: string): Promise<CourseFacts | null> {
+    const course = await this.db.course.findUnique({ where: { id: courseId } });
+    if (!course) return null;
+    return this.courseFactsOf(course);
+  }
+
+  /** The facts of a course row the caller already holds: only the required lessons are counted. */
+  async courseFactsOf(course: CourseRecord): Promise<CourseFacts> {
+    const requiredLessons = await this.db.lesson.count({ where: { courseId: course.id, required: true } });
+    return {
+      id: course.id,
+      title: course.title,
+      passingGrade: course.passingGrade.toNumber(),
+      showsGrade: course.certificateShowsGrade,
+      honorEligible: course.honorEligible,
+      idVerificationRequired: course.idVerificationRequired,
+      requiredLessons,
+    };
+  }
+
+  /** Learners of the selection with learner id in (after, upTo], in id order, at most `limit`. */
+  async listStandings(
+    { id: courseId, requiredLessons }: Pick<CourseFacts, 'id' | 'requiredLessons'>,
+    selection: Selection,
+    range: LearnerRange,
+    limit: number,
+  ): Promise<LearnerStanding[]> {
+    const after = range.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${range.after}`;
+    const upTo = range.upTo === null ? Prisma.empty : Prisma.sql`AND e.learner_id <= ${range.upTo}`;
+    // Most courses have no required lessons; skip the per-learner count for them.
+    const requiredDone = requiredLessons === 0
+      ? Prisma.sql`0`
+      : Prisma.sql`(SELECT count(*)::int FROM lesson_completions lc
+                      JOIN lessons ls ON ls.course_id = lc.course_id AND ls.id = lc.lesson_id AND ls.required
+                     WHERE lc.course_id = e.course_id AND lc.learner_id = e.learner_id)`;
+    return this.db.$queryRaw<LearnerStanding[]>`
+      SELECT e.learner_id AS "learnerId", l.name, l.email, e.mode::text AS mode,
+             COALESCE(e.final_grade, e.grade)::float8 AS grade,
+             l.id_verified AS "idVerified",
+             (x.learner_id IS NOT NULL) AS allowlisted,
+             ${requiredDone} AS "requiredDone",
+             c.id::text AS "certificateId", c.status::text AS "certificateStatus",
+             (c.jws IS NOT NULL) AS "hasCredential",
+             c.status_list AS "statusList", c.status_index AS "statusIndex",
+             (c.id IS NOT NULL AND ${hasActiveInvalidationSql('c')}) AS invalidated
+        FROM enrollments e
+        JOIN learners l ON l.id = e.learner_id
+        ${selectionJoins}
+       WHERE e.course_id = ${courseId} ${after} ${upTo} AND (${selectionSql(selection)})
+       ORDER BY e.learner_id
+       LIMIT ${limit}`;
+  }
+
+  /** One learner's standing; null when the learner is not enrolled in the course. */
+  async findStanding(course: Pick<CourseFacts, 'id' | 'requiredLessons'>, learnerId: string): Promise<LearnerStanding | null> {
+    const [standing] = await this.listStandings(course, { kind: 'single_learner', learnerId }, { after: null, upTo: null }, 1);
+    return standing ?? null;
+  }
+
+  /** How many learners of the course a selection covers (a generation task's total). */
+  async countSelection(courseId: string, selection: Selection): Promise<number> {
+    const [row] = await this.db.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM enrollments e ${selectionJoins}
+       WHERE e.course_id = ${courseId} AND (${selectionSql(selection)})`;
+    return row.n;
+  }
+
+  /**
+   * Chunk upper bounds over the selection's learners after `after`, in id order: every
+   * `chunkSize`-th learner and the last one, looking at most `maxChunks` chunks ahead.
+   * `exhausted` when the bounds reach the last selected learner.
+   */
+  async selectionChunkBounds(input: {
+    courseId: string;
+    selection: Selection;
+    after: string | null;
+    chunkSize: number;
+    maxChunks: number;
+  }): Promise<{ bounds: string[]; exhausted: boolean }> {
+    const after = input.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${input.after}`;
+    const limit = input.chunkSize * input.maxChunks;
+    const rows = await this.db.$queryRaw<Array<{ learnerId: string; n: number; t: number }>>`
+      WITH selected AS (
+        SELECT e.learner_id FROM enrollments e ${selectionJoins}
+         WHERE e.course_id = ${input.courseId} ${after} AND (${selectionSql(input.selection)})
+         ORDER BY e.learner_id LIMIT ${limit}
+      ), numbered AS (
+        SELECT learner_id, row_number() OVER (ORDER BY learner_id)::int AS n, count(*) OVER ()::int AS t FROM selected
+      )
+      SELECT learner_id AS "learnerId", n, t FROM numbered
+       WHERE n % ${input.chunkSize} = 0 OR n = t
+       ORDER BY learner_id`;
+    const bounds = rows.map((r) => r.learnerId);
+    const total = rows.length === 0 ? 0 : rows[0].t;
+    return { bounds, exhausted: total < limit };
+  }
+}
