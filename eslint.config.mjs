@@ -63,6 +63,31 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
+    // Repositories own every query: services, controllers, pages and activities see neither Prisma nor SQL,
+    // and the API never reaches into activities (README, "Layout" and "Data access").
+    files: ['apps/**/*.ts', 'activities/**/*.ts'],
+    ignores: [
+      'apps/shared/repositories/**', 'apps/shared/database.ts', 'apps/shared/certificate-validity.sql.ts',
+      // Composition roots: they build the database client and hand it to the repositories.
+      'apps/api/src/app.module.ts', 'apps/worker/src/**', 'activities/deps.ts', '**/*.spec.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/shared/database', '**/prisma/generated/**', '@prisma/*', 'pg'], message: 'Queries live in apps/shared/repositories; call a repository.' },
+            { group: ['**/activities', '**/activities/**'], message: 'The API does not import activities; share through a repository or the domain.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)$/]', message: 'SQL lives in apps/shared/repositories.' },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
