@@ -1,5 +1,6 @@
 // `npm run demo -- --learners N`: creates a demo course through the running API, lets the real
-// lifecycle workflow issue its certificates, and prints one JSON line per certificate.
+// lifecycle workflow issue its certificates after the course ends (the course opts in to automatic
+// generation; by default an instructor generates), and prints one JSON line per certificate.
 // Progress goes to stderr, so stdout is only the JSON lines.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -63,7 +64,7 @@ async function main() {
   const stamp = new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
   const courseId = `course-v1:Demo+CERT101+${stamp}`;
   const endAt = new Date(Date.now() + endsInSeconds * 1000).toISOString();
-  await call('POST', '/courses', { id: courseId, title: 'Trustworthy Certificates 101', pacing: 'instructor', endAt, passingGrade: 0.6 });
+  await call('POST', '/courses', { id: courseId, title: 'Trustworthy Certificates 101', pacing: 'instructor', endAt, passingGrade: 0.6, autoGenerateCertificates: true });
   note(`course ${courseId} created; it ends at ${endAt}`);
 
   const people = Array.from({ length: learners }, (_, i) => ({

@@ -2,7 +2,8 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { CONTROLLERS } from '../apps/api/src/app.module';
 import { listRoutes } from '../apps/api/src/auth/routes';
 import { bearer, lmsToken, lmsTokenWithClaims, signInToken } from './helpers/auth';
-import { useService, uniqueCourseId, waitFor } from './helpers/service';
+import { generateAfterCourseEnd } from './helpers/generation';
+import { useService, uniqueCourseId } from './helpers/service';
 
 type Caller = 'anonymous' | 'admin' | 'apiKey' | 'instructorX' | 'instructorY' | 'learnerA' | 'learnerB';
 const CALLERS: Caller[] = ['anonymous', 'admin', 'apiKey', 'instructorX', 'instructorY', 'learnerA', 'learnerB'];
@@ -95,7 +96,7 @@ describe('access: every route × every kind of caller', () => {
       });
     }
     await ctx.api.put(`/courses/${ids.courseId}/grades`, { grades: [{ learnerId: 'learner-a', grade: 0.9 }] });
-    await waitFor('issuance in course X', async () => Boolean((await ctx.api.get(`/courses/${ids.courseId}`)).body.certificatesGeneratedAt));
+    await generateAfterCourseEnd(ctx.api, ids.courseId);
     ids.certificateId = (await ctx.api.get(`/courses/${ids.courseId}/certificates`)).body.find((c: { learnerId: string }) => c.learnerId === 'learner-a').id;
     ids.taskId = (await ctx.api.get(`/courses/${ids.courseId}/generation-tasks`)).body[0].id;
     ids.thumbprint = (await ctx.api.get('/.well-known/jwks.json')).body.keys[0].kid.split('/').pop();

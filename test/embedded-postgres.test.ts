@@ -70,7 +70,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
       const api = httpClient(service.baseUrl, { 'x-api-key': process.env.TEST_API_KEY! });
       const courseId = uniqueCourseId('Embedded');
       expect((await api.get('/health')).body.database.status).toBe('up');
-      const created = await api.post('/courses', { id: courseId, title: 'On PGlite', pacing: 'instructor', endAt: new Date(Date.now() + 1500).toISOString(), passingGrade: 0.5 });
+      const created = await api.post('/courses', { id: courseId, title: 'On PGlite', pacing: 'instructor', endAt: new Date(Date.now() + 1500).toISOString(), passingGrade: 0.5, autoGenerateCertificates: true });
       expect(created.status).toBe(201);
       await api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: 'lite', email: 'lite@example.org', name: 'Lite Learner', mode: 'verified' }] });
       await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: 'lite', grade: 0.8 }] });

@@ -4,6 +4,7 @@
  * and the data stays consistent (one exception row, at most one active invalidation).
  */
 import { randomUUID } from 'node:crypto';
+import { generateAfterCourseEnd } from './helpers/generation';
 import { httpClient, uniqueCourseId, useService, waitFor, type HttpResult } from './helpers/service';
 
 type Api = ReturnType<typeof httpClient>;
@@ -70,7 +71,7 @@ describe('exceptions and invalidations under concurrent requests', () => {
     expect((await api.put(`/courses/${courseId}/grades`, {
       grades: people.filter(([, grade]) => grade !== null).map(([name, grade]) => ({ learnerId: id(name), grade })),
     })).status).toBe(200);
-    await waitFor('bulk issuance', async () => ((await api.get(`/courses/${courseId}`)).body.certificatesGeneratedAt ? true : null));
+    await generateAfterCourseEnd(api, courseId);
 
     for (const name of ['removed', 'flip', 'mixed']) expect((await grant(id(name))).status).toBe(201);
     const task = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_missing' });

@@ -1,4 +1,5 @@
 import { startMailCatcher } from '../scripts/lib/mail-catcher.cjs';
+import { generateAfterCourseEnd } from './helpers/generation';
 import { useService, uniqueCourseId, waitFor } from './helpers/service';
 
 type Catcher = Awaited<ReturnType<typeof startMailCatcher>>;
@@ -38,6 +39,7 @@ describe('mail: certificate available and the farewell message', () => {
     ];
     await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: people.map(({ grade: _g, ...p }) => p) });
     await ctx.api.put(`/courses/${courseId}/grades`, { grades: people.map((p) => ({ learnerId: p.learnerId, grade: p.grade })) });
+    await generateAfterCourseEnd(ctx.api, courseId);
 
     const mine = (m: { to: string[] }) => m.to.some((to) => to.endsWith(`-${tag}@example.org`));
     const available = await catcher.waitFor(2, (m) => mine(m) && m.subject.startsWith('Your certificate'));

@@ -107,7 +107,7 @@ describe('record workflow histories', () => {
   it('instructor-paced: end date moved, bulk issuance continuing as new, regrade, regeneration, farewell', async () => {
     const { api } = ctx;
     const courseId = uniqueCourseId('ReplayPaced');
-    expect((await api.post('/courses', { id: courseId, title: 'Replay, instructor-paced', pacing: 'instructor', endAt: new Date(Date.now() + 3_600_000).toISOString(), passingGrade: 0.6 })).status).toBe(201);
+    expect((await api.post('/courses', { id: courseId, title: 'Replay, instructor-paced', pacing: 'instructor', endAt: new Date(Date.now() + 3_600_000).toISOString(), passingGrade: 0.6, autoGenerateCertificates: true })).status).toBe(201);
     const learnerId = await enroll(api, courseId, [
       { id: 'ada', grade: 0.9 },
       { id: 'alan', grade: 0.7 },

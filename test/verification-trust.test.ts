@@ -11,6 +11,7 @@ import { keySetFromJwks, publicJwks } from '../apps/shared/credentials/signing-k
 import { readStatusListCredential } from '../apps/shared/credentials/status-list';
 import * as R from '../apps/api/src/common/response-schemas';
 import { bearer, lmsToken } from './helpers/auth';
+import { generateAfterCourseEnd } from './helpers/generation';
 import { httpClient, useService, uniqueCourseId, waitFor } from './helpers/service';
 
 const root = path.join(__dirname, '..');
@@ -75,7 +76,7 @@ describe('verification that cannot be fooled', () => {
     ] as const;
     await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: people.map(([l, name]) => ({ learnerId: id(l), email: `${id(l)}@example.org`, name, mode: 'verified' })) });
     await ctx.api.put(`/courses/${courseId}/grades`, { grades: people.map(([l, , grade]) => ({ learnerId: id(l), grade })) });
-    await waitFor('bulk issuance', async () => ((await ctx.api.get(`/courses/${courseId}`)).body.certificatesGeneratedAt ? true : null), 60_000);
+    await generateAfterCourseEnd(ctx.api, courseId);
     certificateOf = async (learner: string) => {
       const row = await ctx.service.db.certificate.findUniqueOrThrow({ where: { courseId_learnerId: { courseId, learnerId: id(learner) } } });
       return { id: row.id, jws: row.jws! };

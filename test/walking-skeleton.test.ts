@@ -1,24 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { importJWK, jwtVerify, type JWK } from 'jose';
+import { MESSAGES } from '../apps/shared/domain/certificate-display';
 import { courseWorkflowId } from '../apps/shared/temporal';
-import { useService, uniqueCourseId, waitFor } from './helpers/service';
+import { bearer, lmsToken } from './helpers/auth';
+import { httpClient, useService, uniqueCourseId, waitFor } from './helpers/service';
 
 /**
  * The whole pipe, over HTTP, against the real Temporal server and PostgreSQL: course → enrollments
  * and grades → lifecycle workflow waits for course end → finalizes grades → issues signed
- * certificates → public verification → invalidation → revoked → reinstatement → valid.
+ * certificates (opted in; by default the instructor generates) → public verification →
+ * invalidation → revoked → reinstatement → valid.
  */
 describe('walking skeleton: course end to verified certificate', () => {
   const ctx = useService();
 
-  it('issues one signed certificate per passing learner after the course ends, verifies it, and revokes it', async () => {
+  it('opted in to automatic generation: issues one signed certificate per passing learner after the course ends, verifies it, and revokes it', async () => {
     const courseId = uniqueCourseId('Skeleton');
-    const endAt = new Date(Date.now() + 3000).toISOString();
-    const course = { id: courseId, title: 'Distributed Systems', pacing: 'instructor', endAt, passingGrade: 0.7 };
+    // Far enough that the course is still running while it is set up; then the end is brought near.
+    const course = { id: courseId, title: 'Distributed Systems', pacing: 'instructor', endAt: new Date(Date.now() + 3_600_000).toISOString(), passingGrade: 0.7, autoGenerateCertificates: true };
 
     const created = await ctx.api.post('/courses', course);
     expect(created.status).toBe(201);
     expect(created.body.workflowId).toBe(courseWorkflowId(courseId));
+    expect(created.body.autoGenerateCertificates).toBe(true);
 
     // Same request again: idempotent. Different settings: conflict.
     expect((await ctx.api.post('/courses', course)).status).toBe(200);
@@ -45,13 +49,15 @@ describe('walking skeleton: course end to verified certificate', () => {
     const before = await ctx.api.get(`/courses/${courseId}`);
     expect(before.body.lifecycle.phase).toBe('waiting_for_course_end');
     expect(before.body.certificates).toEqual({});
+    const endAt = new Date(Date.now() + 1000).toISOString();
+    expect((await ctx.api.patch(`/courses/${courseId}`, { endAt })).status).toBe(200);
 
     const done = await waitFor('the bulk issuance to complete', async () => {
       const r = await ctx.api.get(`/courses/${courseId}`);
       return r.body.certificatesGeneratedAt ? r.body : null;
     });
     expect(done.lifecycle.phase).toBe('active');
-    expect(done.latestGeneration).toMatchObject({ kind: 'all_learners', state: 'succeeded', total: 5, done: 5, issued: 2, failed: 0 });
+    expect(done.latestGeneration).toMatchObject({ kind: 'all_learners', requestedBy: 'system', state: 'succeeded', total: 5, done: 5, issued: 2, failed: 0 });
     expect(done.certificates).toEqual({ downloadable: 2, notpassing: 2, audit_passing: 1 });
     expect(done.gradesFinalizedAt).not.toBeNull();
     expect(new Date(done.gradesFinalizedAt).getTime()).toBeGreaterThanOrEqual(new Date(endAt).getTime());
@@ -120,6 +126,62 @@ describe('walking skeleton: course end to verified certificate', () => {
 
     // A learner who did not pass has no public certificate.
     expect((await ctx.api.get(`/verify/${byLearner.grace.id}`)).status).toBe(404);
+  });
+
+  it('by default waits for the instructor: nothing is issued at course end, and learners read "not yet available" until the instructor generates', async () => {
+    const courseId = uniqueCourseId('Manual');
+    const tag = courseId.slice(-8);
+    const created = await ctx.api.post('/courses', {
+      id: courseId,
+      title: 'Compilers',
+      pacing: 'instructor',
+      endAt: new Date(Date.now() + 3_600_000).toISOString(),
+      passingGrade: 0.6,
+      displayBehavior: 'early_with_info',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.autoGenerateCertificates).toBe(false);
+    const passer = `pass-${tag}`;
+    const failer = `fail-${tag}`;
+    await ctx.api.put(`/courses/${courseId}/enrollments`, {
+      enrollments: [passer, failer].map((learnerId) => ({ learnerId, email: `${learnerId}@example.org`, name: `Learner ${learnerId}`, mode: 'verified' })),
+    });
+    await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: passer, grade: 0.8 }, { learnerId: failer, grade: 0.3 }] });
+    expect((await ctx.api.patch(`/courses/${courseId}`, { endAt: new Date(Date.now() + 500).toISOString() })).status).toBe(200);
+
+    // The course ends, grades are finalized, and the lifecycle settles without a generation task.
+    const ended = await waitFor('grade finalization', async () => {
+      const r = await ctx.api.get(`/courses/${courseId}`);
+      return r.body.gradesFinalizedAt && r.body.lifecycle?.phase === 'active' ? r.body : null;
+    });
+    expect(ended).toMatchObject({ certificates: {}, certificatesGeneratedAt: null, latestGeneration: null });
+    expect((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body).toEqual([]);
+
+    const progressOf = async (learnerId: string) => (await ctx.api.get(`/courses/${courseId}/learners/${learnerId}/progress`)).body.display;
+    for (const learnerId of [passer, failer]) {
+      expect(await progressOf(learnerId)).toMatchObject({ message: MESSAGES.notYetAvailable, actions: [], courseCardDownload: false });
+    }
+    // The learner's own Progress page says the same.
+    const learnerApi = httpClient(ctx.service.baseUrl, bearer(await lmsToken({ role: 'learner', sub: passer })));
+    const page = await learnerApi.fetch(`/app/courses/${encodeURIComponent(courseId)}/progress`);
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain(MESSAGES.notYetAvailable.replace("'", '&#39;'));
+    expect(text).not.toContain('Download Your Certificate');
+    expect(text).not.toContain('Request Certificate');
+
+    // The instructor generates: now the passing learner can download, the other is told why not.
+    const instructor = httpClient(ctx.service.baseUrl, bearer(await lmsToken({ role: 'instructor', sub: `prof-${tag}`, courses: [courseId] })));
+    const task = await instructor.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners' });
+    expect(task.status).toBe(202);
+    const generated = await waitFor('the instructor\'s generation', async () => {
+      const r = await ctx.api.get(`/courses/${courseId}`);
+      return r.body.certificatesGeneratedAt ? r.body : null;
+    });
+    expect(generated.latestGeneration).toMatchObject({ id: task.body.id, kind: 'all_learners', requestedBy: `prof-${tag}`, state: 'succeeded', issued: 1 });
+    expect(generated.certificates).toEqual({ downloadable: 1, notpassing: 1 });
+    expect(await progressOf(passer)).toMatchObject({ message: MESSAGES.available, actions: ['download_certificate'], courseCardDownload: true });
+    expect(await progressOf(failer)).toMatchObject({ message: MESSAGES.notPassed, actions: [] });
   });
 
   it('holds exactly one certificate per learner per course in the database itself', async () => {

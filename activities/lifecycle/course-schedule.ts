@@ -9,7 +9,11 @@ export interface CourseSchedule {
   pacing: Pacing;
   /** ISO timestamp; workflows compare it with Temporal's clock. */
   endAt: string;
-  /** Certificates active and issued in bulk (instructor-paced, not learner-generated): issue everyone at course end. */
+  /**
+   * Issue everyone right after grade finalization: certificates active, issued in bulk
+   * (instructor-paced, not learner-generated), and the course opted in. Otherwise the instructor
+   * decides when to generate (seed 002: "Certificates need to be generated manually").
+   */
   bulkIssuance: boolean;
 }
 
@@ -23,7 +27,7 @@ export function createCourseScheduleActivities({ db }: ActivityDeps) {
         courseId,
         pacing: course.pacing,
         endAt: course.endAt.toISOString(),
-        bulkIssuance: course.certificatesActive && issuanceMode(course) === 'bulk',
+        bulkIssuance: course.certificatesActive && issuanceMode(course) === 'bulk' && course.autoGenerateCertificates,
       };
     },
 

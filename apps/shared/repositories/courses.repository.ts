@@ -15,6 +15,7 @@ export interface CourseSettings {
   displayBehavior?: DisplayBehavior;
   certificateAvailableAt?: Date | null;
   learnerGeneratedEnabled?: boolean;
+  autoGenerateCertificates?: boolean;
   honorEligible?: boolean;
   idVerificationRequired?: boolean;
   certificateShowsGrade?: boolean;

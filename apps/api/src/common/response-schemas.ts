@@ -43,6 +43,7 @@ export const courseResponse = z.object({
   certificateAvailableAt: isoOrNull,
   certificatesActive: z.boolean(),
   learnerGeneratedEnabled: z.boolean(),
+  autoGenerateCertificates: z.boolean().describe('instructor-paced, bulk: generate automatically after grade finalization; false: the instructor generates'),
   honorEligible: z.boolean(),
   idVerificationRequired: z.boolean(),
   certificateShowsGrade: z.boolean(),

@@ -13,6 +13,8 @@ const courseSettings = {
   displayBehavior: z.enum(DISPLAY_BEHAVIORS).optional(),
   certificateAvailableAt: isoDate.nullable().optional(),
   learnerGeneratedEnabled: z.boolean().optional(),
+  /** Instructor-paced bulk courses: generate automatically after grade finalization (default: the instructor generates). */
+  autoGenerateCertificates: z.boolean().optional(),
   honorEligible: z.boolean().optional(),
   idVerificationRequired: z.boolean().optional(),
   certificateShowsGrade: z.boolean().optional(),

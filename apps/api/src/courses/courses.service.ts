@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../../shared/config';
 import { CoursesRepository } from '../../../shared/repositories';
 import type { CourseRecord } from '../../../shared/repositories/courses.repository';
@@ -24,6 +24,7 @@ export function courseView(course: CourseRecord) {
     certificateAvailableAt: course.certificateAvailableAt?.toISOString() ?? null,
     certificatesActive: course.certificatesActive,
     learnerGeneratedEnabled: course.learnerGeneratedEnabled,
+    autoGenerateCertificates: course.autoGenerateCertificates,
     honorEligible: course.honorEligible,
     idVerificationRequired: course.idVerificationRequired,
     certificateShowsGrade: course.certificateShowsGrade,
@@ -117,8 +118,24 @@ export class CoursesService {
     const retroactive = this.reevaluation.checkPassingGradeChange(course, changes.passingGrade, confirmRetroactive);
     const updated = await this.courses.updateCourse(courseId, changes);
     if (changes.endAt) await this.temporal.workflow.getHandle(courseWorkflowId(courseId)).signal(scheduleChangedSignal);
+    else if (!course.gradesFinalizedAt && (changes.autoGenerateCertificates !== undefined || changes.learnerGeneratedEnabled !== undefined)) {
+      await this.rereadSchedule(courseId);
+    }
     const reevaluationTaskId = retroactive ? await this.reevaluation.reevaluateAllLearners(courseId, changedBy) : null;
     return { ...courseView(updated), reevaluationTaskId };
+  }
+
+  /**
+   * Whether the course issues at its end is read by the waiting workflow, like its end date: a
+   * change before grade finalization makes it read again. No workflow yet (certificates never
+   * activated): it reads the settings when it starts.
+   */
+  private async rereadSchedule(courseId: string): Promise<void> {
+    try {
+      await this.temporal.workflow.getHandle(courseWorkflowId(courseId)).signal(scheduleChangedSignal);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
   }
 
   /** Activation starts the course's lifecycle; deactivation stops new issuance, keeps what exists. */
