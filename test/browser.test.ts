@@ -115,7 +115,7 @@ describe('in a browser: instructor, learner and employer', () => {
     const list = await page.locator('#exceptions-heading ~ .table-wrap').first().innerText();
     expect(list).toContain(learnerId(10));
     expect(list).toContain('medical leave');
-    await page.getByRole('button', { name: 'Generate exception certificates' }).click();
+    await page.getByRole('button', { name: 'Generate Exception Certificates' }).click();
     const status = page.locator('form[data-api=generate]:has(legend:text("Generate exception certificates for")) .status');
     await waitFor('the exception certificates', async () => ((await status.innerText()).startsWith('Generation finished') ? true : null), 60_000);
     expect(await status.innerText()).toBe('Generation finished: 4 issued, 0 failed.');
@@ -124,8 +124,10 @@ describe('in a browser: instructor, learner and employer', () => {
 
   it('instructor: enables learner-generated certificates, opens the preview and sends the farewell message', async () => {
     const { context, page } = await signedIn({ ...instructor, courses: [instructorCourse] }, dashboardPath());
-    await page.getByRole('button', { name: 'Enable learner-generated certificates' }).click();
-    await page.getByRole('button', { name: 'Disable learner-generated certificates' }).waitFor();
+    await page.getByRole('button', { name: 'Enable Learner-Generated Certificates', exact: true }).click();
+    // Seed 002: "Confirm on the modal by clicking on "Ok"".
+    await page.getByRole('dialog').getByRole('button', { name: 'Ok', exact: true }).click();
+    await page.getByRole('button', { name: 'Disable Learner-Generated Certificates', exact: true }).waitFor();
     expect(await page.locator('#settings-heading ~ dl').innerText()).toMatch(/Learner-generated certificates\s+enabled/);
 
     const preview = await context.request.get(await page.getByRole('link', { name: 'Preview the example certificate' }).getAttribute('href').then((href) => `${ctx.service.baseUrl}${href}`));
@@ -163,7 +165,7 @@ describe('in a browser: instructor, learner and employer', () => {
     const cards = page.locator('article.card');
     expect(await cards.count()).toBe(2);
     const selfCard = cards.filter({ hasText: 'Self-paced Statistics' });
-    expect(await selfCard.getByRole('link', { name: 'Download Your Certificate' }).count()).toBe(1);
+    expect(await selfCard.getByRole('link', { name: 'Download Certificate', exact: true }).count()).toBe(1);
     await shots.take(page, '06-learner-course-cards');
     await context.close();
   }, 60_000);
@@ -184,7 +186,7 @@ describe('in a browser: instructor, learner and employer', () => {
     await page.fill('#invalidate-learner', `${learnerId(2)}@example.org`);
     await page.fill('#invalidate-notes', 'Academic misconduct confirmed by the board');
     await page.fill('#invalidate-public-reason', 'Revoked by the course team after a review.');
-    await page.getByRole('button', { name: 'Invalidate certificate' }).click();
+    await page.getByRole('button', { name: 'Invalidate Certificate' }).click();
     await waitFor('the invalidation list', async () => ((await page.locator('#invalidation-heading ~ .table-wrap').innerText()).includes('Academic misconduct') ? true : null));
     await shots.take(page, '08-instructor-invalidated');
 

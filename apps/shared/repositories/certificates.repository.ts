@@ -1,6 +1,7 @@
 import type { CertificateStatus, Prisma } from '../../../prisma/generated/client';
 import { activeInvalidationWhere } from '../certificate-validity.sql';
 import type { Database } from '../database';
+import type { DownloadCourse } from '../domain/certificate-downloads';
 
 /** Reading certificates: lists, documents, a learner's certificates and their history. */
 export class CertificatesRepository {
@@ -74,15 +75,20 @@ export class CertificatesRepository {
   async findDocumentSource(id: string): Promise<CertificateDocumentSource | null> {
     const row = await this.db.certificate.findUnique({
       where: { id },
-      include: { course: { select: { title: true, certificateTemplate: true } }, invalidations: { where: activeInvalidationWhere, take: 1 } },
+      include: {
+        course: { select: { title: true, certificateTemplate: true, certificatesActive: true, displayBehavior: true, endAt: true, certificateAvailableAt: true } },
+        invalidations: { where: activeInvalidationWhere, take: 1 },
+      },
     });
     if (!row) return null;
+    const { course } = row;
     return {
       status: row.status,
       jws: row.jws,
-      courseTitle: row.course.title,
-      certificateTemplate: row.course.certificateTemplate,
+      courseTitle: course.title,
+      certificateTemplate: course.certificateTemplate,
       activeInvalidation: row.invalidations.length > 0,
+      course: { certificatesActive: course.certificatesActive, displayBehavior: course.displayBehavior, endAt: course.endAt, certificateAvailableAt: course.certificateAvailableAt },
     };
   }
 
@@ -147,4 +153,6 @@ export interface CertificateDocumentSource {
   courseTitle: string;
   certificateTemplate: Prisma.JsonValue | null;
   activeInvalidation: boolean;
+  /** What decides whether a learner may download it now (certificate-downloads.ts). */
+  course: DownloadCourse;
 }

@@ -3,6 +3,7 @@ import type { Selection } from '../../../workflows/definitions';
 import { hasActiveInvalidationSql } from '../certificate-validity.sql';
 import type { Database } from '../database';
 import type { CourseFacts, LearnerStanding } from '../domain/learner-standing';
+import { REGENERATION_GROUPS, regenerationSelection, type RegenerationGroup } from '../domain/regeneration-groups';
 import type { CourseRecord } from './courses.repository';
 
 export type { CourseFacts, LearnerStanding } from '../domain/learner-standing';
@@ -13,6 +14,11 @@ export interface LearnerRange {
   upTo: string | null;
 }
 
+/** Stored task groups are certificate statuses; only the five group names select anyone. */
+function regenerationGroupsOf(groups: readonly string[]): RegenerationGroup[] {
+  return groups.filter((g): g is RegenerationGroup => (REGENERATION_GROUPS as readonly string[]).includes(g));
+}
+
 /**
  * SQL condition over `e` (enrollments), `c` (the learner's certificate, if any) and `x` (their
  * active exception, if any) selecting the learners of a task.
@@ -21,10 +27,12 @@ function selectionSql(selection: Selection): Prisma.Sql {
   switch (selection.kind) {
     case 'all_learners':
       return Prisma.sql`TRUE`;
-    case 'regenerate':
-      return selection.groups?.length
-        ? Prisma.sql`c.status::text = ANY(${selection.groups}::text[])`
-        : Prisma.sql`FALSE`;
+    case 'regenerate': {
+      // The five groups of seed 003; "have not received certificates" includes learners with no row yet.
+      const { statuses, withoutCertificate } = regenerationSelection(regenerationGroupsOf(selection.groups ?? []));
+      const withStatus = statuses.length ? Prisma.sql`c.status::text = ANY(${statuses}::text[])` : Prisma.sql`FALSE`;
+      return withoutCertificate ? Prisma.sql`(c.id IS NULL OR ${withStatus})` : withStatus;
+    }
     case 'exceptions_missing':
       return Prisma.sql`x.learner_id IS NOT NULL AND (c.id IS NULL OR c.status <> 'downloadable')`;
     case 'exceptions_all':

@@ -1,9 +1,10 @@
 import { Pool, types } from 'pg';
 import { activeInvalidationOf } from '../certificate-validity.sql';
+import type { VisibilityInput } from '../domain/certificate-visibility';
 import type { CertificateStatus } from '../domain/enums';
 
 /** Everything verification needs to know about a certificate, read in one query. */
-export interface VerificationRecord {
+export interface VerificationRecord extends VisibilityInput {
   id: string;
   courseId: string;
   status: CertificateStatus;
@@ -49,6 +50,7 @@ export class VerificationRepository {
       text: `SELECT c.id::text AS id, c.course_id AS "courseId", c.status::text AS status, c.jws, c.updated_at AS "updatedAt", c.issued_at AS "issuedAt",
              c.status_list AS "statusList", c.status_index AS "statusIndex",
              l.name AS "learnerName", co.title AS "courseTitle",
+             co.display_behavior::text AS "displayBehavior", co.end_at AS "endAt", co.certificate_available_at AS "certificateAvailableAt",
              i.created_at AS "revokedAt", i.public_reason AS "revocationReason"
         FROM certificates c
         JOIN learners l ON l.id = c.learner_id

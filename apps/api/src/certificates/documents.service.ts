@@ -4,10 +4,11 @@ import type { AppConfig } from '../../../shared/config';
 import { buildAchievementCredential, type AchievementCredential } from '../../../shared/credentials/achievement-credential';
 import { renderBadge } from '../../../shared/documents/baked-badge';
 import { renderCertificatePdf, type CertificateTemplate } from '../../../shared/documents/certificate-pdf';
+import { downloadRefusal, type Downloader } from '../../../shared/domain/certificate-downloads';
 import { isValidCertificate } from '../../../shared/domain/certificate-validity';
 import { certificateFileUrls, verifyPageUrl } from '../../../shared/domain/public-urls';
 import { CertificatesRepository, CoursesRepository } from '../../../shared/repositories';
-import { DomainError, NotFoundError } from '../common/errors';
+import { DomainError, ForbiddenError, NotFoundError } from '../common/errors';
 import { CONFIG } from '../common/tokens';
 
 export class GoneError extends DomainError {
@@ -30,10 +31,18 @@ export class DocumentsService {
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private async issued(id: string) {
+  /**
+   * The issued certificate, if this downloader may have it now: 404 never issued, 410 revoked, then
+   * for learners 403 while certificates are not enabled or before the display behaviour shows them
+   * (403, not 404: the certificate exists, its learner can see it listed, and staff get it at this
+   * very URL; the message says when it will be theirs).
+   */
+  private async issued(id: string, downloader: Downloader) {
     const row = await this.certificates.findDocumentSource(id);
     if (!row || !row.jws) throw new NotFoundError('issued certificate', id);
     if (!isValidCertificate({ status: row.status, hasCredential: true, activeInvalidation: row.activeInvalidation })) throw new GoneError(`certificate ${id} has been revoked and is no longer available`);
+    const refusal = downloadRefusal(row.course, downloader, new Date());
+    if (refusal) throw new ForbiddenError(refusal);
     const credential = JSON.parse(Buffer.from(row.jws.split('.')[1], 'base64url').toString('utf8')) as AchievementCredential;
     return { row, jws: row.jws, credential, verifyUrl: verifyPageUrl(this.config.http.publicUrl, id) };
   }
@@ -48,25 +57,29 @@ export class DocumentsService {
     });
   }
 
-  async credentialJwt(id: string): Promise<string> {
-    return (await this.issued(id)).jws;
+  async credentialJwt(id: string, downloader: Downloader): Promise<string> {
+    return (await this.issued(id, downloader)).jws;
   }
 
   /** Drawn from the signed credential itself, never from the database fields, so they cannot disagree. */
-  async pdf(id: string): Promise<Buffer> {
-    const { jws, credential, verifyUrl, row } = await this.issued(id);
+  async pdf(id: string, downloader: Downloader): Promise<Buffer> {
+    const { jws, credential, verifyUrl, row } = await this.issued(id, downloader);
     const template = (row.certificateTemplate ?? {}) as Partial<CertificateTemplate>;
     const key = `pdf:${id}:${createHash('sha256').update(jws).update(JSON.stringify(template)).digest('base64url')}`;
     return this.cached(key, () => renderCertificatePdf({ credential, jws, verifyUrl, template }));
   }
 
-  async badge(id: string): Promise<Buffer> {
-    const { jws, verifyUrl } = await this.issued(id);
+  async badge(id: string, downloader: Downloader): Promise<Buffer> {
+    const { jws, verifyUrl } = await this.issued(id, downloader);
     return this.cached(`png:${id}:${createHash('sha256').update(jws).digest('base64url')}`, () => renderBadge(verifyUrl, jws));
   }
 
-  async share(id: string) {
-    const { credential, verifyUrl } = await this.issued(id);
+  /**
+   * The public link, the LinkedIn link and the download links. The pages call it without a
+   * downloader, only where the display rules already offer the download to the learner.
+   */
+  async share(id: string, downloader: Downloader = 'staff') {
+    const { credential, verifyUrl } = await this.issued(id, downloader);
     const issued = new Date(credential.validFrom);
     const linkedIn = new URL('https://www.linkedin.com/profile/add');
     linkedIn.search = new URLSearchParams({

@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import type { CertificateStatus } from '../../../shared/domain/enums';
+import { REGENERATION_GROUPS } from '../../../shared/domain/regeneration-groups';
 
-export const REGENERATION_GROUPS = ['downloadable', 'notpassing', 'audit_passing', 'audit_notpassing', 'error'] as const satisfies readonly CertificateStatus[];
+/** The five groups of seed 003; what each covers is in regeneration-groups.ts. */
+export { REGENERATION_GROUPS };
 
 export const requestGenerationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all_learners'), requestedBy: z.string().trim().min(1).max(255).optional() }).strict(),
   z
     .object({
       kind: z.literal('regenerate'),
-      groups: z.array(z.enum(REGENERATION_GROUPS)).min(1, 'choose at least one group of learners').max(REGENERATION_GROUPS.length),
+      groups: z
+        .array(z.enum(REGENERATION_GROUPS))
+        .min(1, 'choose at least one group of learners')
+        .max(REGENERATION_GROUPS.length)
+        .describe('downloadable: already received certificates; notpassing: have not received certificates (none yet, not passing, awaiting ID verification); audit_passing; audit_notpassing; error'),
       requestedBy: z.string().trim().min(1).max(255).optional(),
     })
     .strict(),

@@ -103,6 +103,7 @@ export class LearnersService {
       pacing: course.pacing,
       behavior: course.displayBehavior,
       learnerGeneratedEnabled: course.learnerGeneratedEnabled,
+      certificatesActive: course.certificatesActive,
       now: new Date(),
       courseEnd: course.endAt,
       certificateAvailableAt: course.certificateAvailableAt,

@@ -36,9 +36,13 @@ export function renderCourseList(principal: Principal, courses: Awaited<ReturnTy
   });
 }
 
-function certificateLinks(links: NonNullable<ProgressData['links']>, title: string): Html {
+/**
+ * The certificate's download and share links. Seed 002 names the main one: "Download Your Certificate"
+ * on the Progress page, "Download Certificate" on the course card.
+ */
+function certificateLinks(links: NonNullable<ProgressData['links']>, title: string, download: 'Download Your Certificate' | 'Download Certificate'): Html {
   return html`<div class="actions">
-  <a class="button" href="${links.pdfUrl}" download>Download Your Certificate</a>
+  <a class="button" href="${links.pdfUrl}" download>${download}</a>
   <a class="button secondary" href="${links.badgeUrl}" download>Download badge (PNG)</a>
   <a class="button secondary" href="${links.verifyUrl}">Public verification page</a>
   <a class="button secondary" href="${links.linkedInUrl}" target="_blank" rel="noopener" aria-label="Add ${title} to your LinkedIn profile">Add to LinkedIn</a>
@@ -58,27 +62,33 @@ export function renderLearnerCourses(principal: Principal, cards: Cards): string
   <h2 id="card-${card.courseId}"><a href="${courseLink(card.courseId, 'progress')}">${card.title}</a></h2>
   <p class="muted small">${card.endAt ? `Ends ${date(card.endAt)}` : 'Self-paced'} · ${card.mode} track</p>
   ${card.message ? html`<p class="message">${card.message}</p>` : ''}
-  ${card.certificate ? certificateLinks(card.certificate, card.title) : html`<p><a href="${courseLink(card.courseId, 'progress')}">View progress</a></p>`}
+  ${card.certificate ? certificateLinks(card.certificate, card.title, 'Download Certificate') : html`<p><a href="${courseLink(card.courseId, 'progress')}">View progress</a></p>`}
 </article>`,
         )}</div>${cards.length === 0 ? html`<p class="card">You are not enrolled in any course yet.</p>` : ''}`;
   return layout({ title: 'My courses', principal, body, script: 'app.js' });
 }
 
 export function renderProgress(principal: Principal, { course, progress, links }: ProgressData): string {
-  const { display, eligibility } = progress;
+  const { display } = progress;
   const requestForm = display.actions.includes('request_certificate')
-    ? html`<form data-api="request" action="/courses/${encodeURIComponent(progress.courseId)}/learners/${encodeURIComponent(progress.learnerId)}/certificate" data-done="Your certificate is ready." data-reload>
+    ? html`<form data-api="request" action="/courses/${encodeURIComponent(progress.courseId)}/learners/${encodeURIComponent(progress.learnerId)}/certificate" data-done="Certificate requested." data-reload>
   <button type="submit">Request Certificate</button><p class="status" role="status" aria-live="polite"></p></form>`
     : '';
+  // Where the display behaviour says nothing (seed 002: "no message is displayed in Progress"), the
+  // page has no certificate section at all, and the learner's standing is not spelled out elsewhere.
+  const certificate =
+    display.message || display.detail || display.actions.length
+      ? html`<section class="card" aria-labelledby="certificate-heading">
+  <h2 id="certificate-heading">Certificate</h2>
+  ${display.message ? html`<p class="message">${display.message}</p>` : ''}
+  ${display.detail ? html`<p class="detail">${display.detail}</p>` : ''}
+  ${requestForm}
+  ${links && display.actions.includes('download_certificate') ? certificateLinks(links, course.title, 'Download Your Certificate') : ''}
+</section>`
+      : '';
   const body = html`<p class="small"><a href="/app/learner">← My courses</a></p>
 <h1>${course.title}</h1>
-<section class="card" aria-labelledby="certificate-heading">
-  <h2 id="certificate-heading">Certificate</h2>
-  ${display.message ? html`<p class="message">${display.message}</p>` : html`<p class="muted">Nothing to show about certificates yet.</p>`}
-  ${display.detail ? html`<p>${display.detail}</p>` : ''}
-  ${requestForm}
-  ${links && display.actions.includes('download_certificate') ? certificateLinks(links, course.title) : ''}
-</section>
+${certificate}
 <section class="card" aria-labelledby="progress-heading">
   <h2 id="progress-heading">Your progress</h2>
   <dl class="facts">
@@ -86,18 +96,18 @@ export function renderProgress(principal: Principal, { course, progress, links }
     <dt>Grade needed to pass</dt><dd>${percent(progress.passingGrade)}</dd>
     <dt>Required lessons</dt><dd>${progress.requiredLessons.total === 0 ? 'none required' : `${progress.requiredLessons.completed} of ${progress.requiredLessons.total} completed (optional lessons do not count)`}</dd>
     <dt>Course ends</dt><dd>${course.endAt ? dateTime(course.endAt) : 'self-paced'}</dd>
-    <dt>Standing</dt><dd>${eligibility.eligible ? 'You meet the requirements for a certificate.' : eligibility.message}</dd>
   </dl>
 </section>`;
   return layout({ title: course.title, principal, body, script: 'app.js' });
 }
 
+/** Seed 004's names of the regeneration groups, word for word. */
 const GROUP_LABELS: Record<(typeof REGENERATION_GROUPS)[number], string> = {
-  downloadable: 'Learners who already received certificates',
-  notpassing: 'Learners who did not pass',
-  audit_passing: 'Audit learners who passed',
-  audit_notpassing: 'Audit learners who did not pass',
-  error: 'Learners whose certificates failed to generate',
+  downloadable: 'Learners who have already received certificates',
+  notpassing: 'Learners who have not received certificates',
+  audit_passing: 'Learners with audit passing status',
+  audit_notpassing: 'Learners with audit not passing status',
+  error: 'Learners in an error state',
 };
 
 const PHASES: Record<string, string> = {
@@ -143,8 +153,8 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
   <div class="actions">
     <form data-api="activation" data-method="PUT" action="${path}/certificates/activation" data-body='{"active":${course.certificatesActive ? 'false' : 'true'}}' data-reload>
       <button type="submit" class="${course.certificatesActive ? 'secondary' : ''}">${course.certificatesActive ? 'Deactivate certificates' : 'Activate certificates'}</button></form>
-    <form data-api="learner-generated" data-method="PATCH" action="${path}" data-body='{"learnerGeneratedEnabled":${course.learnerGeneratedEnabled ? 'false' : 'true'}}' data-reload data-status="settings-status">
-      <button type="submit" class="secondary">${course.learnerGeneratedEnabled ? 'Disable learner-generated certificates' : 'Enable learner-generated certificates'}</button></form>
+    <form data-api="learner-generated" data-method="PATCH" action="${path}" data-body='{"learnerGeneratedEnabled":${course.learnerGeneratedEnabled ? 'false' : 'true'}}' data-reload data-status="settings-status"${course.learnerGeneratedEnabled ? '' : html` data-confirm="Enable learner-generated certificates? Learners will be able to request their certificate as soon as they pass the course."`}>
+      <button type="submit" class="secondary">${course.learnerGeneratedEnabled ? 'Disable Learner-Generated Certificates' : 'Enable Learner-Generated Certificates'}</button></form>
     <a class="button secondary" href="${path}/certificate-preview.pdf" target="_blank" rel="noopener">Preview the example certificate</a>
   </div>
   <p class="status" id="settings-status" role="status" aria-live="polite"></p>
@@ -168,7 +178,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <fieldset><legend>Regenerate for</legend>
     ${REGENERATION_GROUPS.map((g) => html`<label><input type="checkbox" name="groups[]" value="${g}"> ${GROUP_LABELS[g]}</label>`)}
     </fieldset>
-    <button type="submit">Regenerate</button><p class="status" role="status" aria-live="polite"></p>
+    <button type="submit">Regenerate Certificates</button><p class="status" role="status" aria-live="polite"></p>
   </form>
 </section>`;
 
@@ -210,10 +220,10 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
   )}</tbody></table>`}</div>
   <form data-api="generate" class="actions">
     <fieldset><legend>Generate exception certificates for</legend>
-      <label><input type="radio" name="kind" value="exceptions_missing" checked> Learners without a certificate</label>
-      <label><input type="radio" name="kind" value="exceptions_all"> All learners on the list</label>
+      <label><input type="radio" name="kind" value="exceptions_missing" checked> All users on the Exception list who do not yet have a certificate</label>
+      <label><input type="radio" name="kind" value="exceptions_all"> All users on the Exception list</label>
     </fieldset>
-    <button type="submit">Generate exception certificates</button><p class="status" role="status" aria-live="polite"></p>
+    <button type="submit">Generate Exception Certificates</button><p class="status" role="status" aria-live="polite"></p>
   </form>
 </section>`;
 
@@ -223,7 +233,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <label for="invalidate-learner">Username or email</label><input id="invalidate-learner" name="learner" type="text" required autocomplete="off">
     <label for="invalidate-notes">Notes (why; for the course team only)</label><textarea id="invalidate-notes" name="notes" required></textarea>
     <label for="invalidate-public-reason">Public reason (shown on the verification page; leave empty for a generic sentence)</label><input id="invalidate-public-reason" name="publicReason" type="text" maxlength="300" autocomplete="off">
-    <div class="actions"><button type="submit" class="danger">Invalidate certificate</button></div><p class="status" role="status" aria-live="polite"></p>
+    <div class="actions"><button type="submit" class="danger">Invalidate Certificate</button></div><p class="status" role="status" aria-live="polite"></p>
   </form>
   <h3>Invalidated certificates</h3>
   <div class="table-wrap">${invalidated.length === 0 ? html`<p class="muted">No certificate is invalidated.</p>` : html`<table class="stack"><thead><tr><th>Learner</th><th>Invalidated</th><th>Notes</th><th><span class="sr">Reinstate</span></th></tr></thead><tbody>

@@ -10,7 +10,7 @@ const HEADLINES: Record<VerificationResult['verdict'], { title: string; tone: To
   revoked: { title: 'REVOKED', tone: 'bad', summary: 'This certificate was issued by us but has been revoked.' },
   superseded: { title: 'SUPERSEDED', tone: 'warn', summary: 'This copy was issued by us but has been replaced by a newer one. Only the current one counts.' },
   invalid: { title: 'INVALID', tone: 'bad', summary: 'This certificate could not be verified. Do not trust it.' },
-  not_found: { title: 'NOT FOUND', tone: 'muted', summary: 'We have no certificate with this id.' },
+  not_found: { title: 'NOT FOUND', tone: 'muted', summary: 'We have no certificate to show with this id.' },
 };
 
 /** The page a phone opens from the QR code: the verdict first, large; then who, what, when; then the checks. No JavaScript. */

@@ -50,7 +50,7 @@ export class VerificationController {
   ) {}
 
   /** Public: the link in the certificate's QR code. HTML for people, JSON when asked for. */
-  @ApiZodResponse(200, R.verificationResponse, 'JSON when asked with Accept: application/json, else the HTML page. 410 when revoked, 404 when unknown.')
+  @ApiZodResponse(200, R.verificationResponse, 'JSON when asked with Accept: application/json, else the HTML page. 410 when revoked, 404 when unknown or not yet shown to its learner by the display behaviour (the record check says when it will be).')
   @Get(':certificateId')
   async verify(
     @Param('certificateId', new ZodValidationPipe(certificateIdParam, 'path.certificateId')) id: string,

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../../shared/config';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
 import { statusListUrl } from '../../../shared/credentials/status-list';
 import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
+import { notYetVisibleReason } from '../../../shared/domain/certificate-downloads';
 import { revocationOf } from '../../../shared/domain/certificate-validity';
 import { verifyPageUrl } from '../../../shared/domain/public-urls';
 import { VerificationRepository, type VerificationRecord } from '../../../shared/repositories/verification.repository';
@@ -100,12 +101,19 @@ export class VerificationService implements OnModuleDestroy {
     return { verdict: result.verdict, certificateId, checks: result.checks, failed: result.failed, ...about, ...(revocation ? { revocation } : {}), ...(current ? { current } : {}) };
   }
 
-  /** What an employer learns from the public link: our stored credential, verified like any other. */
+  /**
+   * What an employer learns from the public link: our stored credential, verified like any other.
+   * Before the display behaviour shows the course's certificates to its learners, the link is
+   * treated like the learner's download: not found, with the date it will be available.
+   * (Deactivating certificates stops downloads, not verification: what was issued stays true.)
+   */
   async verifyCertificate(id: string): Promise<VerificationResult> {
     const row = await this.records.findRecord(id);
     if (!row || !row.jws) {
       return { verdict: 'not_found', certificateId: id, checks: [{ name: 'record', ok: false, detail: 'no certificate was issued with this id' }] };
     }
+    const hidden = notYetVisibleReason(row, new Date());
+    if (hidden) return { verdict: 'not_found', certificateId: id, checks: [{ name: 'record', ok: false, detail: hidden }] };
     // The record is already here: verifying our own credential reads it once, not twice.
     return this.verifyToken(row.jws, row);
   }

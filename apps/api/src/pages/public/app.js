@@ -21,6 +21,44 @@
   /** @param {Element | null} el @param {string} text @param {boolean | null} ok */
   function say(el, text, ok) { if (!el) return; el.textContent = text; el.className = 'status ' + (ok === null ? 'busy' : ok ? 'ok' : 'bad'); }
 
+  /**
+   * Asks on a modal dialog answered with "Ok" or "Cancel" (seed 002: "Confirm on the modal by
+   * clicking on "Ok""); Escape cancels. Resolves to true for "Ok".
+   * @param {string} text
+   * @returns {Promise<boolean>}
+   */
+  function confirmOnModal(text) {
+    return new Promise(function (resolve) {
+      const dialog = document.createElement('dialog');
+      dialog.className = 'confirm';
+      const question = document.createElement('p');
+      question.id = 'confirm-text';
+      question.textContent = text;
+      dialog.setAttribute('aria-describedby', question.id);
+      const buttons = document.createElement('form');
+      buttons.method = 'dialog';
+      buttons.className = 'actions';
+      const ok = document.createElement('button');
+      ok.type = 'submit';
+      ok.value = 'ok';
+      ok.textContent = 'Ok';
+      const cancel = document.createElement('button');
+      cancel.type = 'submit';
+      cancel.value = 'cancel';
+      cancel.className = 'secondary';
+      cancel.textContent = 'Cancel';
+      buttons.append(ok, cancel);
+      dialog.append(question, buttons);
+      dialog.addEventListener('close', function () {
+        resolve(dialog.returnValue === 'ok');
+        dialog.remove();
+      });
+      document.body.appendChild(dialog);
+      dialog.showModal();
+      ok.focus();
+    });
+  }
+
   /** @type {ApiCall} */
   async function call(method, url, body, type) {
     /** @type {Record<string, string>} */
@@ -58,7 +96,7 @@
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-api')) return;
     event.preventDefault();
     const confirmText = form.getAttribute('data-confirm');
-    if (confirmText && !window.confirm(confirmText)) return;
+    if (confirmText && !(await confirmOnModal(confirmText))) return;
     const status = /** @type {HTMLElement | null} */ (statusOf(form));
     const button = form.querySelector('button[type=submit]');
     if (button instanceof HTMLButtonElement) button.disabled = true;
