@@ -19,7 +19,8 @@ describe('course end date moved while the lifecycle waits', () => {
     expect(waiting.phase).toBe('waiting_for_course_end');
     expect(waiting.finalizesAt).toBe(farEnd);
 
-    const soon = new Date(Date.now() + 5000).toISOString();
+    // Far enough ahead that the opt-in below lands while the workflow still waits, even on a loaded machine.
+    const soon = new Date(Date.now() + 12_000).toISOString();
     const moved = await ctx.api.patch(`/courses/${courseId}`, { endAt: soon });
     expect(moved.status).toBe(200);
     expect(moved.body.endAt).toBe(soon);
