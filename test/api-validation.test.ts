@@ -32,6 +32,13 @@ describe('API input validation', () => {
     }
   });
 
+  it('gives a course created without settings the defaults of the documents: early_no_info, the instructor generates', async () => {
+    const response = await ctx.api.post('/courses', validCourse());
+    expect(response.status).toBe(201);
+    // Seed 002: "“Early no info” (option set by default)"; "By default, the instructor will decide when to generate".
+    expect(response.body).toMatchObject({ displayBehavior: 'early_no_info', autoGenerateCertificates: false, learnerGeneratedEnabled: false });
+  });
+
   it('answers 400 for malformed JSON and 413 for an oversized body', async () => {
     const malformed = await ctx.api.raw('POST', '/courses', '{"id": ');
     expect(malformed.status).toBe(400);

@@ -115,7 +115,7 @@ describe('in a browser: instructor, learner and employer', () => {
     const list = await page.locator('#exceptions-heading ~ .table-wrap').first().innerText();
     expect(list).toContain(learnerId(10));
     expect(list).toContain('medical leave');
-    await page.getByRole('button', { name: 'Generate Exception Certificates' }).click();
+    await page.getByRole('button', { name: 'Generate Exception Certificates', exact: true }).click();
     const status = page.locator('form[data-api=generate]:has(legend:text("Generate exception certificates for")) .status');
     await waitFor('the exception certificates', async () => ((await status.innerText()).startsWith('Generation finished') ? true : null), 60_000);
     expect(await status.innerText()).toBe('Generation finished: 4 issued, 0 failed.');
@@ -186,7 +186,7 @@ describe('in a browser: instructor, learner and employer', () => {
     await page.fill('#invalidate-learner', `${learnerId(2)}@example.org`);
     await page.fill('#invalidate-notes', 'Academic misconduct confirmed by the board');
     await page.fill('#invalidate-public-reason', 'Revoked by the course team after a review.');
-    await page.getByRole('button', { name: 'Invalidate Certificate' }).click();
+    await page.getByRole('button', { name: 'Invalidate Certificate', exact: true }).click();
     await waitFor('the invalidation list', async () => ((await page.locator('#invalidation-heading ~ .table-wrap').innerText()).includes('Academic misconduct') ? true : null));
     await shots.take(page, '08-instructor-invalidated');
 

@@ -148,5 +148,7 @@ describe('regeneration groups: the five groups of seed 003, each learner in exac
       ['audit_notpassing', 'Learners with audit not passing status'],
       ['error', 'Learners in an error state'],
     ]);
+    // Seed 001: "...and click the Regenerate Certificates button."
+    expect(html).toMatch(/<button type="submit">Regenerate Certificates<\/button>/);
   });
 });
