@@ -29,7 +29,7 @@ describe('OpenAPI document at /docs', () => {
           if (!operation.security?.some((s) => 'lms-token' in s)) problems.push(`${name}: no bearer security`);
           if (!operation.responses['401'] || !operation.responses['403']) problems.push(`${name}: 401/403 not described`);
         }
-        const takesBody = ['post', 'put', 'patch'].includes(method) && !/\/(logout|retry|certificate|reinstatement|removal)$/.test(path) && path !== '/verify';
+        const takesBody = ['post', 'put', 'patch'].includes(method) && !/\/(logout|retry|certificate|finish|reinstatement|removal)$/.test(path) && path !== '/verify';
         if (takesBody && !operation.requestBody) problems.push(`${name}: request body not described`);
       }
     }

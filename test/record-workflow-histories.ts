@@ -25,7 +25,8 @@ describe('record workflow histories', () => {
   let connection: Connection;
   let client: Client;
   // Chunks of one learner, one at a time, two per run: three learners make a generation continue as new.
-  const env: Record<string, string> = { ISSUANCE_CHUNK_SIZE: '1', ISSUANCE_MAX_IN_FLIGHT: '1', ISSUANCE_CHUNKS_PER_RUN: '2', FAREWELL_MIN_INTERVAL: '0' };
+  // Self-paced interval runs every 3 s, so a recorded self-paced course sees a few.
+  const env: Record<string, string> = { ISSUANCE_CHUNK_SIZE: '1', ISSUANCE_MAX_IN_FLIGHT: '1', ISSUANCE_CHUNKS_PER_RUN: '2', FAREWELL_MIN_INTERVAL: '0', SELF_PACED_ISSUANCE_INTERVAL: '3s' };
   beforeAll(async () => {
     catcher = await startMailCatcher();
     env.SMTP_URL = catcher.smtpUrl;
@@ -39,7 +40,7 @@ describe('record workflow histories', () => {
   const ctx = useService(env);
   const recorded = new Map<string, History>();
   // Histories are written only when every case was recorded, never a partial set.
-  const CASES = 2;
+  const CASES = 3;
   let casesRecorded = 0;
 
   /** Every run of a workflow id, oldest first (a continued run names the run before it). */
@@ -179,6 +180,23 @@ describe('record workflow histories', () => {
     await record('generate-certificates-before-course-end', generationWorkflowId(early));
     await record('learner-certificate-issued', learnerRequestWorkflowId(courseId, learnerId('eager')));
     await record('learner-certificate-refused', learnerRequestWorkflowId(courseId, learnerId('early')));
+    casesRecorded += 1;
+  }, 120_000);
+
+  it('self-paced under "end": interval issuance to a learner who never asked, its mail sent at the course end', async () => {
+    const { api } = ctx;
+    const courseId = uniqueCourseId('ReplayInterval');
+    expect((await api.post('/courses', { id: courseId, title: 'Replay, self-paced intervals', pacing: 'self', displayBehavior: 'end', endAt: new Date(Date.now() + 7000).toISOString(), passingGrade: 0.6 })).status).toBe(201);
+    const learnerId = await enroll(api, courseId, [
+      { id: 'quiet', grade: 0.9 },
+      { id: 'behind', grade: 0.4 },
+    ]);
+    const email = `${learnerId('quiet')}@example.org`;
+    await catcher.waitFor(1, (m) => m.to.includes(email));
+    const tasks = (await api.get(`/courses/${courseId}/generation-tasks`)).body as Array<{ requestedBy: string }>;
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.every((t) => t.requestedBy === 'system (interval)')).toBe(true);
+    recorded.set('course-lifecycle-self-paced-interval', await idleLifecycle(courseId));
     casesRecorded += 1;
   }, 120_000);
 

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, executeChild, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   generationRequestedSignal,
@@ -13,6 +13,12 @@ import { generateCertificatesWorkflow } from './generate-certificates';
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+const mail = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
 
 /** Generation tasks a run handles before continuing as new, keeping its history short. */
@@ -33,8 +39,11 @@ export async function courseLifecycleWorkflow(input: CourseLifecycleInput): Prom
     tasksCompleted: 0,
   };
   let scheduleChanged = false;
+  // Counted apart from the flag above, which the wait for the course end consumes.
+  let scheduleVersion = 0;
   setHandler(scheduleChangedSignal, () => {
     scheduleChanged = true;
+    scheduleVersion += 1;
   });
   setHandler(generationRequestedSignal, ({ taskId }) => {
     if (!state.queuedTaskIds.includes(taskId) && state.currentTaskId !== taskId) state.queuedTaskIds.push(taskId);
@@ -90,8 +99,61 @@ export async function courseLifecycleWorkflow(input: CourseLifecycleInput): Prom
     }
   };
 
-  // Instructors may generate before the course ends: both go on at once, tasks in order.
-  await Promise.all([ended ? Promise.resolve() : endOfCourse(), runTasks()]);
+  /**
+   * The course's own timers (runs started before this code skip them, see the README's "Changing a
+   * workflow that is already running"): a self-paced course issues to every qualified learner each
+   * interval while it runs, and once more at its end (seed 000: "at specific intervals for
+   * self-paced courses"); certificates issued before the display behaviour shows them are mailed
+   * when it does (the date is re-read when the schedule changes).
+   */
+  let runOver = false;
+  const courseTimers = async () => {
+    if (!patched('interval-issuance-and-visible-mail')) return;
+    const intervalMs = input.selfPacedIssuanceIntervalMs ?? 86_400_000;
+    let lastIssueAt = Date.now();
+    let sawCourseRunning = false;
+    let mailedFor: string | null = null;
+    while (!runOver) {
+      const timing = await activities.getCourseTiming(input.courseId);
+      const now = Date.now();
+      const endAt = Date.parse(timing.endAt);
+      if (now < endAt) sawCourseRunning = true;
+      const wakeAt: number[] = [];
+      if (timing.intervalIssuance && sawCourseRunning && lastIssueAt < endAt) {
+        const due = Math.min(lastIssueAt + intervalMs, endAt);
+        if (due <= now) {
+          state.queuedTaskIds.push(await activities.createIntervalGenerationTask(input.courseId));
+          lastIssueAt = now;
+          continue;
+        }
+        wakeAt.push(due);
+      }
+      if (timing.visibleFrom !== null && timing.visibleFrom !== mailedFor) {
+        const visibleAt = Date.parse(timing.visibleFrom);
+        if (visibleAt <= now) {
+          try {
+            await mail.sendCertificateMails({ courseId: input.courseId });
+          } catch {
+            // Retries exhausted: the unsent mails stay pending for the next run or task.
+          }
+          mailedFor = timing.visibleFrom;
+          continue;
+        }
+        wakeAt.push(visibleAt);
+      }
+      const seen = scheduleVersion;
+      const timeout = wakeAt.length > 0 ? Math.min(...wakeAt) - now : undefined;
+      if (timeout === undefined) await condition(() => runOver || scheduleVersion !== seen);
+      else await condition(() => runOver || scheduleVersion !== seen, timeout);
+    }
+  };
+  const tasksThenStop = async () => {
+    await runTasks();
+    runOver = true;
+  };
+
+  // Instructors may generate before the course ends: all go on at once, tasks in order.
+  await Promise.all([ended ? Promise.resolve() : endOfCourse(), tasksThenStop(), courseTimers()]);
   await condition(allHandlersFinished);
   await continueAsNew<typeof courseLifecycleWorkflow>({ ...input, ended: true, pendingTaskIds: state.queuedTaskIds });
 }

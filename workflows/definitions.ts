@@ -44,6 +44,8 @@ export interface CourseLifecycleInput {
   /** Time between course end and grade finalization, so late grades can settle. */
   gradeFinalizationDelayMs: number;
   tuning: IssuanceTuning;
+  /** How often a self-paced course issues to every qualified learner (absent in runs started before it: 1 day). */
+  selfPacedIssuanceIntervalMs?: number;
   /** Carried across continue-as-new. */
   ended?: boolean;
   pendingTaskIds?: string[];

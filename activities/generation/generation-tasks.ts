@@ -3,6 +3,9 @@ import { createRepositories } from '../../apps/shared/repositories';
 import type { Selection, TaskCounts } from '../../workflows/definitions';
 import type { ActivityDeps } from '../deps';
 
+/** The tasks by which the course team generates certificates (seed 003: generate, exceptions, regenerate). */
+const INSTRUCTOR_GENERATION = new Set<GenerationKind>(['all_learners', 'exceptions_missing', 'exceptions_all', 'regenerate']);
+
 export function createGenerationTaskActivities({ db }: ActivityDeps) {
   const { generationTasks, standings, courses } = createRepositories(db);
   return {
@@ -33,6 +36,16 @@ export function createGenerationTaskActivities({ db }: ActivityDeps) {
 
     async finishGenerationTask(input: { taskId: string; error?: string }): Promise<TaskCounts> {
       const counts = await generationTasks.countCertificates(input.taskId);
+      // The course team generated certificates (for everyone, exceptions or chosen groups): from
+      // now on the course's certificates are "generated", before the task reads as done. Regrades
+      // and single requests are not the instructor generating; a task that issued nothing generated nothing.
+      if (!input.error && counts.issued > 0) {
+        const task = await generationTasks.findTask(input.taskId);
+        if (task && INSTRUCTOR_GENERATION.has(task.kind)) {
+          const course = await courses.findCourse(task.courseId);
+          if (course && !course.certificatesGeneratedAt) await courses.markCertificatesGenerated(task.courseId);
+        }
+      }
       await generationTasks.markFinished(input.taskId, { state: input.error ? 'failed' : 'succeeded', error: input.error ?? null, counts });
       return counts;
     },

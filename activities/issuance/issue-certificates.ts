@@ -45,8 +45,10 @@ async function requireCourse(standings: StandingsRepository, courseId: string): 
 }
 
 export function createIssuanceActivities(deps: ActivityDeps) {
-  const { standings, issuance } = createRepositories(deps.db);
+  const { standings, issuance, generationTasks } = createRepositories(deps.db);
   const writer = { issuance, keys: deps.keys, issuer: deps.issuer };
+  // A withdrawal is recorded as made by whoever asked for the task ('system' without one).
+  const requesterOf = async (taskId: string | null): Promise<string | null> => (taskId ? ((await generationTasks.findTask(taskId))?.requestedBy ?? null) : null);
   return {
     async planIssuanceChunks(input: PlanInput): Promise<Plan> {
       return standings.selectionChunkBounds(input);
@@ -61,10 +63,11 @@ export function createIssuanceActivities(deps: ActivityDeps) {
       const resumeFrom = Context.current().info.heartbeatDetails as { after: string; result: RangeResult } | undefined;
       let after = resumeFrom?.after ?? input.after;
       const result: RangeResult = resumeFrom?.result ?? { processed: 0, issued: 0, failed: 0 };
+      const requestedBy = await requesterOf(input.taskId);
       for (;;) {
         const batch = await standings.listStandings(course, input.selection, { after, upTo: input.upTo }, input.batchSize);
         if (batch.length === 0) break;
-        const written = await writeCertificates(writer, course, batch, { taskId: input.taskId, resign: input.resign });
+        const written = await writeCertificates(writer, course, batch, { taskId: input.taskId, resign: input.resign, requestedBy });
         result.processed += written.length;
         result.issued += written.filter((w) => w.status === 'downloadable').length;
         result.failed += written.filter((w) => w.status === 'error').length;
@@ -80,7 +83,7 @@ export function createIssuanceActivities(deps: ActivityDeps) {
       const course = await requireCourse(standings, input.courseId);
       const standing = await standings.findStanding(course, input.learnerId);
       if (!standing) return null;
-      const [written] = await writeCertificates(writer, course, [standing], { taskId: input.taskId, resign: false });
+      const [written] = await writeCertificates(writer, course, [standing], { taskId: input.taskId, resign: false, requestedBy: await requesterOf(input.taskId) });
       return written;
     },
   };

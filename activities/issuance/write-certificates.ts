@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { buildAchievementCredential } from '../../apps/shared/credentials/achievement-credential';
 import { signCredential } from '../../apps/shared/credentials/sign-credential';
 import { statusPosition, type StatusPosition } from '../../apps/shared/credentials/status-list';
+import { isWithdrawal, WITHDRAWAL_PUBLIC_REASON, withdrawalNotes } from '../../apps/shared/domain/certificate-withdrawal';
 import { eligibilityOf, type CourseFacts, type LearnerStanding } from '../../apps/shared/domain/learner-standing';
-import type { CertificateWrite, IssuanceRepository } from '../../apps/shared/repositories/issuance.repository';
+import type { CertificateWrite, IssuanceRepository, Withdrawal } from '../../apps/shared/repositories/issuance.repository';
 import type { WrittenCertificate } from '../../workflows/definitions';
 import type { ActivityDeps } from '../deps';
 
@@ -11,6 +12,8 @@ export interface WriteOptions {
   taskId: string | null;
   /** Re-sign certificates that are already downloadable (instructor regeneration). */
   resign: boolean;
+  /** Who asked for this re-evaluation (the task's requester), recorded on a withdrawal; null: the system. */
+  requestedBy?: string | null;
 }
 
 /** The row to record, and what to tell the learner. */
@@ -68,14 +71,44 @@ async function allocatePositions(issuance: IssuanceRepository, count: number): P
 }
 
 /**
+ * Learners whose certificate a re-evaluation withdrew automatically, and who qualify again: the
+ * withdrawal is lifted and they are decided like everyone else. An invalidation made by the course
+ * team is never lifted here.
+ */
+async function liftRequalified(issuance: IssuanceRepository, course: CourseFacts, standings: LearnerStanding[]): Promise<LearnerStanding[]> {
+  const candidates = standings.filter((s) => s.invalidated && s.certificateId !== null && eligibilityOf(course, { ...s, invalidated: false }).eligible);
+  const lifted = await issuance.liftAutomaticWithdrawals(course.id, candidates.map((s) => s.certificateId!));
+  return standings.map((s) => (s.certificateId !== null && lifted.has(s.certificateId) ? { ...s, invalidated: false } : s));
+}
+
+/** The automatic invalidations of the certificates this batch takes away, with their reasons. */
+function withdrawalsOf(course: CourseFacts, outcomes: Outcome[], previous: Map<string, LearnerStanding>, requestedBy: string | null): Withdrawal[] {
+  return outcomes.flatMap((o) => {
+    const before = previous.get(o.learnerId)!;
+    const decision = eligibilityOf(course, before);
+    if (!isWithdrawal(before.certificateStatus, decision)) return [];
+    const notes = withdrawalNotes(decision, {
+      grade: before.grade,
+      passingGrade: course.passingGrade,
+      requiredLessons: { total: course.requiredLessons, completed: before.requiredDone },
+      requestedBy,
+    });
+    return [{ certificateId: o.certificateId, notes, publicReason: WITHDRAWAL_PUBLIC_REASON, invalidatedBy: requestedBy ?? 'system' }];
+  });
+}
+
+/**
  * Decides and records the certificates of a batch of learners. Idempotent, and safe beside
  * another writer for the same learner (an on-demand request during a bulk run): a credential is
  * always signed for the public id stored in the database, and a learner who got a row meanwhile
- * is re-decided against that row. Invalidated certificates are never touched.
+ * is re-decided against that row. Invalidated certificates are never touched, except automatic
+ * withdrawals of learners who qualify again, which are lifted. A certificate this batch takes away
+ * is recorded as an automatic invalidation, in the same transaction as its new status.
  */
-export async function writeCertificates(deps: WriteDeps, course: CourseFacts, standings: LearnerStanding[], options: WriteOptions): Promise<WrittenCertificate[]> {
+export async function writeCertificates(deps: WriteDeps, course: CourseFacts, given: LearnerStanding[], options: WriteOptions): Promise<WrittenCertificate[]> {
   const { issuance } = deps;
   const issuedAt = new Date();
+  const standings = await liftRequalified(issuance, course, given);
   const live = standings.filter((s) => !s.invalidated);
   // A certificate keeps its status list position for life; new ones get the next free position.
   const needing = live.filter((s) => s.statusIndex === null && needsSignature(course, s, options.resign));
@@ -88,19 +121,21 @@ export async function writeCertificates(deps: WriteDeps, course: CourseFacts, st
   );
   const fresh = outcomes.filter((o, i) => live[i].certificateId === null);
   const existing = outcomes.filter((o, i) => live[i].certificateId !== null);
+  const previous = new Map(live.map((s) => [s.learnerId, s]));
   const lost = await issuance.insertNew(course.id, options.taskId, fresh);
   if (lost.size) {
     const rows = await issuance.findStoredCertificates(course.id, [...lost]);
     for (const row of rows) {
       const standing = live.find((s) => s.learnerId === row.learnerId)!;
       const current = { ...standing, certificateId: row.certificateId, certificateStatus: row.status, hasCredential: row.hasCredential, statusList: row.statusList, statusIndex: row.statusIndex };
+      previous.set(row.learnerId, current);
       const redo = await decide(deps, course, current, row.certificateId, options.resign, issuedAt, position(current) ?? positionOf.get(row.learnerId) ?? null);
       const index = outcomes.findIndex((o) => o.learnerId === row.learnerId);
       outcomes[index] = redo;
       existing.push(redo);
     }
   }
-  await issuance.updateExisting(course.id, options.taskId, existing);
+  await issuance.updateExisting(course.id, options.taskId, existing, withdrawalsOf(course, existing, previous, options.requestedBy ?? null));
   await issuance.clearPendingReevaluation(course.id, live.map((s) => s.learnerId));
   const written = outcomes.map((o) => ({ learnerId: o.learnerId, certificateId: o.certificateId, status: o.status, reason: o.reason, message: o.message }));
   for (const s of standings.filter((x) => x.invalidated)) {

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
+import { certificatesVisible } from '../../apps/shared/domain/certificate-visibility';
 import { certificateFileUrls, verifyPageUrl } from '../../apps/shared/domain/public-urls';
-import { certificateAvailableMail, courseMessageMail } from '../../apps/shared/mail/templates';
+import { certificateAvailableMail, certificateWithdrawnMail, courseMessageMail } from '../../apps/shared/mail/templates';
 import { createRepositories } from '../../apps/shared/repositories';
 import type { ActivityDeps } from '../deps';
 
@@ -13,16 +14,48 @@ export interface MailRunResult {
 }
 
 export function createMailActivities({ db, mailer, issuer }: ActivityDeps) {
-  const { messages } = createRepositories(db);
+  const { messages, invalidations } = createRepositories(db);
+
+  /**
+   * "Your certificate was withdrawn" to each learner who was told of a certificate that a change of
+   * standing then took away, marked on the invalidation as it goes out (nobody is told twice).
+   */
+  const sendWithdrawalMails = async (courseId: string, learnerId: string | undefined): Promise<number> => {
+    let sent = 0;
+    for (;;) {
+      const batch = await invalidations.pendingWithdrawalMails(courseId, learnerId, BATCH);
+      if (batch.length === 0) return sent;
+      for (const mail of batch) {
+        await mailer!.send(
+          certificateWithdrawnMail({
+            learnerName: mail.learnerName,
+            learnerEmail: mail.learnerEmail,
+            courseTitle: mail.courseTitle,
+            issuerName: issuer.name,
+            verifyUrl: verifyPageUrl(issuer.publicUrl, mail.certificateId),
+          }),
+        );
+        await invalidations.markWithdrawalMailed(mail.invalidationId);
+        sent += 1;
+      }
+      Context.current().heartbeat({ sent });
+    }
+  };
+
   return {
     /**
      * "Your certificate is available" to every learner of the course (or one learner) whose valid
      * certificate has not been announced yet. Each mail is marked as it goes out, so a retry or a
      * later run sends only what is left; at most the mail in flight during a crash goes twice.
+     * Nothing goes out before the display behaviour shows the course's certificates: the course's
+     * lifecycle sends what is pending when they become visible.
      */
     async sendCertificateMails({ courseId, learnerId }: { courseId: string; learnerId?: string }): Promise<MailRunResult> {
       if (!mailer) return { sent: 0, skipped: true };
-      let sent = 0;
+      const withdrawn = await sendWithdrawalMails(courseId, learnerId);
+      const visibility = await messages.certificateVisibilityOf(courseId);
+      if (!visibility || !certificatesVisible(visibility, new Date())) return { sent: withdrawn, skipped: false };
+      let sent = withdrawn;
       for (;;) {
         const batch = await messages.pendingCertificateMails(courseId, learnerId, BATCH);
         if (batch.length === 0) return { sent, skipped: false };

@@ -8,15 +8,17 @@ describe('loadConfig', () => {
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'course-certificates' });
     expect(config.lifecycle).toEqual({
       gradeFinalizationDelayMs: 0,
+      selfPacedIssuanceIntervalMs: 86_400_000,
       issuance: { chunkSize: 1000, batchSize: 250, maxInFlight: 4, chunksPerRun: 50, heartbeatTimeoutMs: 30_000 },
     });
   });
 
   it('reads every variable and trims a trailing slash from PUBLIC_URL', () => {
-    const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://certs.example.org/', GRADE_FINALIZATION_DELAY: '15m', ISSUANCE_CHUNK_SIZE: '250' });
+    const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://certs.example.org/', GRADE_FINALIZATION_DELAY: '15m', ISSUANCE_CHUNK_SIZE: '250', SELF_PACED_ISSUANCE_INTERVAL: '6h' });
     expect(config.http.port).toBe(8080);
     expect(config.http.publicUrl).toBe('https://certs.example.org');
     expect(config.lifecycle.gradeFinalizationDelayMs).toBe(900_000);
+    expect(config.lifecycle.selfPacedIssuanceIntervalMs).toBe(21_600_000);
     expect(config.lifecycle.issuance.chunkSize).toBe(250);
   });
 
@@ -36,6 +38,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('lets course teams generate unless the administrator turns it off (seed 000)', () => {
+    expect(loadConfig({}).permissions.courseTeamsMayGenerate).toBe(true);
+    expect(loadConfig({ COURSE_TEAMS_MAY_GENERATE: 'false' }).permissions.courseTeamsMayGenerate).toBe(false);
+    expect(() => loadConfig({ COURSE_TEAMS_MAY_GENERATE: 'no' })).toThrow(/COURSE_TEAMS_MAY_GENERATE: /);
+  });
+
   it('names each invalid variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', GRADE_FINALIZATION_DELAY: 'soon' })).toThrow(ConfigError);
     try {
@@ -46,6 +54,10 @@ describe('loadConfig', () => {
       expect(problems).toMatch(/^DATABASE_URL: expected a postgresql:\/\/ connection URL/m);
       expect(problems).toMatch(/^GRADE_FINALIZATION_DELAY: expected a duration/m);
     }
+  });
+
+  it('refuses a self-paced issuance interval under a second', () => {
+    expect(() => loadConfig({ SELF_PACED_ISSUANCE_INTERVAL: '500ms' })).toThrow(/SELF_PACED_ISSUANCE_INTERVAL: at least 1s/);
   });
 });
 

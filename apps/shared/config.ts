@@ -56,6 +56,7 @@ export const configSchema = z.object({
   STATUS_LIST_TTL: duration.default(30_000),
   CREDENTIAL_FORMAT: z.enum(['ob-vc-jwt', 'vc-jose-cose']).default('ob-vc-jwt'),
   GRADE_FINALIZATION_DELAY: duration.default(0),
+  SELF_PACED_ISSUANCE_INTERVAL: duration.pipe(z.number().min(1_000, 'at least 1s')).default(86_400_000),
   ISSUANCE_CHUNK_SIZE: integer(1, 100_000).default(1000),
   ISSUANCE_BATCH_SIZE: integer(1, 5_000).default(250),
   ISSUANCE_MAX_IN_FLIGHT: integer(1, 64).default(4),
@@ -83,6 +84,7 @@ export const configSchema = z.object({
   RATE_LIMIT_WORKFLOWS: rateLimit.default(rateLimitOf('30/1m')),
   RATE_LIMIT_API_KEY: rateLimit.default(rateLimitOf('1200/1m')),
   FAREWELL_MIN_INTERVAL: duration.default(86_400_000),
+  COURSE_TEAMS_MAY_GENERATE: z.enum(['true', 'false'], 'expected true or false').default('true').transform((text) => text === 'true'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -95,6 +97,8 @@ export interface AppConfig {
   signing: { keyJwk?: string; keyFile: string; issuerName: string; statusListTtlMs: number; format: 'ob-vc-jwt' | 'vc-jose-cose' };
   lifecycle: {
     gradeFinalizationDelayMs: number;
+    /** Self-paced courses issue to every qualified learner this often (seed 000: "at specific intervals"). */
+    selfPacedIssuanceIntervalMs: number;
     issuance: { chunkSize: number; batchSize: number; maxInFlight: number; chunksPerRun: number; heartbeatTimeoutMs: number };
   };
   auth: { tokenKey?: string; tokenKeyFile: string; issuer?: string; audience: string; apiKeyHashes: string[] };
@@ -103,6 +107,12 @@ export interface AppConfig {
   /** No SMTP_URL: mails are not sent (the service says so once at start). */
   mail: { smtpUrl?: string; from: string };
   logLevel: RawConfig['LOG_LEVEL'];
+  /**
+   * Whether course teams (instructors) may generate and issue certificates themselves (seed 000:
+   * "If the administrator of your instance ... has configured your instance to allow course teams to
+   * generate and issue certificates"); when not, administrators and the LMS's API keys do it.
+   */
+  permissions: { courseTeamsMayGenerate: boolean };
   /** Per client address (public, signIn) or per signed-in caller (workflows, apiKey); kept in memory per API process. */
   rateLimits: { public: RateLimit; signIn: RateLimit; workflows: RateLimit; apiKey: RateLimit; farewellMinIntervalMs: number };
   /** Where the settings that production must never take from a development default came from. */
@@ -146,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME, statusListTtlMs: c.STATUS_LIST_TTL, format: c.CREDENTIAL_FORMAT },
     lifecycle: {
       gradeFinalizationDelayMs: c.GRADE_FINALIZATION_DELAY,
+      selfPacedIssuanceIntervalMs: c.SELF_PACED_ISSUANCE_INTERVAL,
       issuance: {
         chunkSize: c.ISSUANCE_CHUNK_SIZE,
         batchSize: c.ISSUANCE_BATCH_SIZE,
@@ -164,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessions: { ttlMs: c.SESSION_TTL, signInTokenMaxAgeMs: c.SIGN_IN_TOKEN_MAX_AGE },
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
     logLevel: c.LOG_LEVEL,
+    permissions: { courseTeamsMayGenerate: c.COURSE_TEAMS_MAY_GENERATE },
     rateLimits: {
       public: c.RATE_LIMIT_PUBLIC,
       signIn: c.RATE_LIMIT_SIGN_IN,

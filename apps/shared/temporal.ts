@@ -10,6 +10,7 @@ export function lifecycleInput(config: AppConfig, courseId: string): CourseLifec
   return {
     courseId,
     gradeFinalizationDelayMs: config.lifecycle.gradeFinalizationDelayMs,
+    selfPacedIssuanceIntervalMs: config.lifecycle.selfPacedIssuanceIntervalMs,
     tuning: config.lifecycle.issuance,
   };
 }

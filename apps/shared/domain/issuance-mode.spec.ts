@@ -1,5 +1,5 @@
 import { PACINGS, type Pacing } from './enums';
-import { issuanceMode, type IssuanceMode } from './issuance-mode';
+import { issuanceMode, issuesAtIntervals, type IssuanceMode } from './issuance-mode';
 
 describe('issuanceMode', () => {
   it.each<[Pacing, boolean, IssuanceMode]>([
@@ -13,5 +13,14 @@ describe('issuanceMode', () => {
 
   it('the table covers every pacing', () => {
     expect([...PACINGS].sort()).toEqual(['instructor', 'self']);
+  });
+});
+
+describe('issuesAtIntervals', () => {
+  it.each<[Pacing, boolean]>([
+    ['self', true],
+    ['instructor', false],
+  ])('pacing %s → %s (seed 000: "at specific intervals for self-paced courses")', (pacing, expected) => {
+    expect(issuesAtIntervals({ pacing })).toBe(expected);
   });
 });

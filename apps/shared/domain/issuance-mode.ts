@@ -11,3 +11,12 @@ export type IssuanceMode = 'on_demand' | 'bulk';
 export function issuanceMode(course: { pacing: Pacing; learnerGeneratedEnabled: boolean }): IssuanceMode {
   return course.pacing === 'self' || course.learnerGeneratedEnabled ? 'on_demand' : 'bulk';
 }
+
+/**
+ * Self-paced courses are also issued by the course itself "at specific intervals" (seed 000) to
+ * every learner who qualifies, whether or not learners may request: the interval is the course's
+ * own issuance, not a learner's request.
+ */
+export function issuesAtIntervals(course: { pacing: Pacing }): boolean {
+  return course.pacing === 'self';
+}

@@ -41,6 +41,38 @@ export function certificateAvailableMail(input: CertificateMailInput): Mail {
   return { to: { name: input.learnerName, address: input.learnerEmail }, cc: input.cc, subject, text, html: body };
 }
 
+export interface WithdrawalMailInput {
+  learnerName: string;
+  learnerEmail: string;
+  courseTitle: string;
+  issuerName: string;
+  verifyUrl: string;
+}
+
+/** "Your certificate was withdrawn": a change of standing (a regrade, a course rule) took it away. */
+export function certificateWithdrawnMail(input: WithdrawalMailInput): Mail {
+  const subject = `Your certificate for ${input.courseTitle} was withdrawn`;
+  const text = [
+    `Hello ${input.learnerName},`,
+    '',
+    `Your certificate for "${input.courseTitle}" was withdrawn: after a change to your grade or to the course's requirements, you no longer meet the requirements for it.`,
+    '',
+    `Its verification page now shows it as no longer valid: ${input.verifyUrl}`,
+    '',
+    'If you qualify again, the certificate is given back to you. For questions, please contact the course team.',
+    '',
+    `— ${input.issuerName}`,
+  ].join('\n');
+  const body = frame(
+    html`<p>Hello ${input.learnerName},</p>
+<p>Your certificate for <strong>${input.courseTitle}</strong> was withdrawn: after a change to your grade or to the course's requirements, you no longer meet the requirements for it.</p>
+<p>Its verification page now shows it as no longer valid: <a href="${input.verifyUrl}">${input.verifyUrl}</a></p>
+<p style="color:#4b5563">If you qualify again, the certificate is given back to you. For questions, please contact the course team.</p>
+<p>— ${input.issuerName}</p>`,
+  );
+  return { to: { name: input.learnerName, address: input.learnerEmail }, subject, text, html: body };
+}
+
 export interface CourseMessageInput {
   learnerName: string;
   learnerEmail: string;

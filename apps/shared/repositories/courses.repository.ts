@@ -1,6 +1,7 @@
 import { Prisma } from '../../../prisma/generated/client';
 import type { CertificateStatus, Course, DisplayBehavior, GenerationTask, Pacing } from '../../../prisma/generated/client';
 import type { Database } from '../database';
+import type { CourseChangeKind } from './course-changes.repository';
 
 /** A course row as Prisma reads it (passingGrade is a Decimal). */
 export type CourseRecord = Course;
@@ -73,6 +74,26 @@ export class CoursesRepository {
     return this.db.course.update({ where: { id: courseId }, data: { certificatesActive: active } });
   }
 
+  /**
+   * Applies a settings, activation or template change and records it (who, and each field's old and
+   * new value) in the same transaction. The course row is locked first, so that of two concurrent
+   * changes each records the value the other left.
+   */
+  async changeCourse(courseId: string, changes: CourseSettings, record: { what: CourseChangeKind; changedBy: string }): Promise<CourseRecord> {
+    return this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM courses WHERE id = ${courseId} FOR UPDATE`;
+      const before = await tx.course.findUniqueOrThrow({ where: { id: courseId } });
+      const after = await tx.course.update({ where: { id: courseId }, data: withJsonNulls(changes) });
+      await tx.courseChange.create({ data: { courseId, what: record.what, changedBy: record.changedBy, fields: changedFields(before, after, Object.keys(changes)) } });
+      return after;
+    });
+  }
+
+  /** How many learners of the course hold an issued (signed, downloadable) certificate. */
+  async countIssuedCertificates(courseId: string): Promise<number> {
+    return this.db.certificate.count({ where: { courseId, status: 'downloadable', jws: { not: null } } });
+  }
+
   /** Whether a change of standing must re-evaluate certificates: null when the course is gone. */
   async findReevaluationState(courseId: string): Promise<{ gradesFinalizedAt: Date | null; certificatesActive: boolean } | null> {
     return this.db.course.findUnique({ where: { id: courseId }, select: { gradesFinalizedAt: true, certificatesActive: true } });
@@ -135,6 +156,17 @@ export class CoursesRepository {
       select: { id: true, title: true, endAt: true, certificatesActive: true },
     });
   }
+}
+
+/** The named fields' values before and after, as JSON (dates as ISO text, decimals as numbers). */
+function changedFields(before: CourseRecord, after: CourseRecord, names: string[]): Prisma.InputJsonObject {
+  const json = (value: unknown): Prisma.InputJsonValue | null => {
+    if (value instanceof Date) return value.toISOString();
+    if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).toNumber();
+    return (value ?? null) as Prisma.InputJsonValue | null;
+  };
+  const row = (record: CourseRecord) => record as unknown as Record<string, unknown>;
+  return Object.fromEntries(names.map((name) => [name, { old: json(row(before)[name]), new: json(row(after)[name]) }]));
 }
 
 /** Prisma writes SQL NULL into a JSON column only when told so explicitly. */

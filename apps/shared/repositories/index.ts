@@ -1,5 +1,6 @@
 import type { Database } from '../database';
 import { CertificatesRepository } from './certificates.repository';
+import { CourseChangesRepository } from './course-changes.repository';
 import { CoursesRepository } from './courses.repository';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { ExceptionsRepository } from './exceptions.repository';
@@ -14,6 +15,7 @@ import { StatusListsRepository } from './status-lists.repository';
 /** Every repository over the shared Prisma client, by the name activities use. */
 const REPOSITORIES = {
   certificates: CertificatesRepository,
+  courseChanges: CourseChangesRepository,
   courses: CoursesRepository,
   enrollments: EnrollmentsRepository,
   exceptions: ExceptionsRepository,
@@ -26,7 +28,7 @@ const REPOSITORIES = {
   statusLists: StatusListsRepository,
 };
 
-export { CertificatesRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository };
+export { CertificatesRepository, CourseChangesRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository };
 
 export type Repositories = { [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
 

@@ -39,6 +39,32 @@ export class InvalidationsRepository {
     return count > 0;
   }
 
+  /**
+   * Automatic withdrawals (a change of standing took the certificate away) whose learner has not
+   * been told yet, oldest first; one learner or the whole course. Only learners who were told of
+   * the certificate (its "available" mail went out) hear that it was withdrawn; lifted ones are not mailed.
+   */
+  async pendingWithdrawalMails(courseId: string, learnerId: string | undefined, limit: number): Promise<WithdrawalMail[]> {
+    const rows = await this.db.invalidation.findMany({
+      where: { ...activeInvalidationWhere, automatic: true, learnerMailedAt: null, certificate: { courseId, mailSentAt: { not: null }, ...(learnerId ? { learnerId } : {}) } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      include: { certificate: { select: { id: true, learner: { select: { name: true, email: true } }, course: { select: { title: true } } } } },
+    });
+    return rows.map((i) => ({
+      invalidationId: i.id,
+      certificateId: i.certificate.id,
+      learnerName: i.certificate.learner.name,
+      learnerEmail: i.certificate.learner.email,
+      courseTitle: i.certificate.course.title,
+    }));
+  }
+
+  /** The learner was told: never again for this invalidation. */
+  async markWithdrawalMailed(invalidationId: string): Promise<void> {
+    await this.db.invalidation.updateMany({ where: { id: invalidationId, learnerMailedAt: null }, data: { learnerMailedAt: new Date() } });
+  }
+
   /** The course's invalidated certificates (their active invalidations), newest first, at most 500. */
   async listActiveForCourse(courseId: string): Promise<ActiveInvalidation[]> {
     const rows = await this.db.invalidation.findMany({
@@ -75,6 +101,15 @@ export interface OpenedInvalidation {
   publicReason: string | null;
   invalidatedBy: string;
   invalidatedAt: Date;
+}
+
+/** "Your certificate was withdrawn", to send. */
+export interface WithdrawalMail {
+  invalidationId: string;
+  certificateId: string;
+  learnerName: string;
+  learnerEmail: string;
+  courseTitle: string;
 }
 
 /** An invalidated certificate of a course, with its learner, as the course team's page lists it. */

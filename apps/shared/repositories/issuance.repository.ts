@@ -1,4 +1,4 @@
-import { hasActiveInvalidationSql } from '../certificate-validity.sql';
+import { hasActiveInvalidationSql, isValidCertificateSql } from '../certificate-validity.sql';
 import type { Database } from '../database';
 import type { CertificateStatus } from '../domain/enums';
 
@@ -15,6 +15,19 @@ export interface CertificateWrite {
   issuedAt: Date | null;
   grade: number | null;
   errorReason: string | null;
+}
+
+/**
+ * A downloadable certificate that a re-evaluation withdrew (a regrade, a new passing grade, a
+ * lesson made required): recorded as an automatic invalidation with its reason.
+ */
+export interface Withdrawal {
+  certificateId: string;
+  /** Internal, for the course team: why the certificate was withdrawn. */
+  notes: string;
+  /** Shown on the public verification page. */
+  publicReason: string;
+  invalidatedBy: string;
 }
 
 /** A learner's certificate row as it is now, for re-deciding a learner another writer got to first. */
@@ -68,11 +81,15 @@ export class IssuanceRepository {
     return new Set(writes.filter((w) => !done.has(w.learnerId)).map((w) => w.learnerId));
   }
 
-  /** Existing rows: the public id stays, a kept credential keeps its signature and issue date; invalidated rows are never touched. */
-  async updateExisting(courseId: string, taskId: string | null, writes: CertificateWrite[]): Promise<void> {
+  /**
+   * Existing rows: the public id stays, a kept credential keeps its signature and issue date;
+   * invalidated rows are never touched. Withdrawals are recorded in the same transaction as the
+   * status change; a retry finds the invalidation there (one active per certificate) and adds none.
+   */
+  async updateExisting(courseId: string, taskId: string | null, writes: CertificateWrite[], withdrawals: Withdrawal[] = []): Promise<void> {
     if (writes.length === 0) return;
     const c = columns(writes);
-    await this.db.$executeRaw`
+    const update = this.db.$executeRaw`
       UPDATE certificates AS c
          SET status = o.status::"CertificateStatus",
              jws = COALESCE(o.jws, c.jws),
@@ -89,6 +106,35 @@ export class IssuanceRepository {
              AS o(id, status, jws, key_id, issued_at, grade, error_reason, list, index)
        WHERE c.id = o.id AND c.course_id = ${courseId}
          AND NOT ${hasActiveInvalidationSql('c')}`;
+    if (withdrawals.length === 0) {
+      await update;
+      return;
+    }
+    const record = this.db.$executeRaw`
+      INSERT INTO invalidations (id, certificate_id, notes, public_reason, invalidated_by, automatic)
+      SELECT gen_random_uuid(), w.certificate_id, w.notes, w.public_reason, w.invalidated_by, TRUE
+        FROM unnest(${withdrawals.map((w) => w.certificateId)}::uuid[], ${withdrawals.map((w) => w.notes)}::text[],
+                    ${withdrawals.map((w) => w.publicReason)}::text[], ${withdrawals.map((w) => w.invalidatedBy)}::text[])
+             AS w(certificate_id, notes, public_reason, invalidated_by)
+        JOIN certificates c ON c.id = w.certificate_id AND c.course_id = ${courseId}
+      ON CONFLICT DO NOTHING`;
+    await this.db.$transaction([update, record]);
+  }
+
+  /**
+   * Lifts the automatic withdrawals of these certificates (their learners qualify again); the
+   * course team's own invalidations are never lifted here. Returns the certificates lifted.
+   */
+  async liftAutomaticWithdrawals(courseId: string, certificateIds: string[]): Promise<Set<string>> {
+    if (certificateIds.length === 0) return new Set();
+    const lifted = await this.db.$queryRaw<Array<{ certificateId: string }>>`
+      UPDATE invalidations AS i
+         SET active = FALSE, reinstated_by = 'system', reinstated_at = now()
+        FROM certificates c
+       WHERE c.id = i.certificate_id AND c.course_id = ${courseId}
+         AND i.active AND i.automatic AND i.certificate_id = ANY(${certificateIds}::uuid[])
+      RETURNING i.certificate_id::text AS "certificateId"`;
+    return new Set(lifted.map((r) => r.certificateId));
   }
 
   async findStoredCertificates(courseId: string, learnerIds: string[]): Promise<StoredCertificate[]> {
@@ -104,6 +150,80 @@ export class IssuanceRepository {
       statusList: row.statusList,
       statusIndex: row.statusIndex,
     }));
+  }
+
+  /*
+   * Changes of standing, counted before the course team confirms them. A holder is a learner with a
+   * valid certificate (isValidCertificateSql); allowlisted learners keep theirs whatever the grade
+   * or the lessons (decideEligibility), so they are never counted as affected.
+   */
+
+  /** How many learners hold a valid certificate of the course. */
+  async countHolders(courseId: string): Promise<number> {
+    const [row] = await this.db.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM certificates c WHERE c.course_id = ${courseId} AND ${isValidCertificateSql('c')}`;
+    return row.n;
+  }
+
+  /** Holders whose grade is below this passing grade (compared at four decimals, like isPassing): they would lose their certificate. */
+  async countHoldersBelow(courseId: string, passingGrade: number): Promise<number> {
+    const [row] = await this.db.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n
+        FROM certificates c
+        JOIN enrollments e ON e.course_id = c.course_id AND e.learner_id = c.learner_id
+        LEFT JOIN certificate_exceptions x ON x.course_id = c.course_id AND x.learner_id = c.learner_id AND x.active
+       WHERE c.course_id = ${courseId} AND ${isValidCertificateSql('c')} AND x.learner_id IS NULL
+         AND (COALESCE(e.final_grade, e.grade) IS NULL
+              OR round(COALESCE(e.final_grade, e.grade) * 10000) < round(${passingGrade}::numeric * 10000))`;
+    return row.n;
+  }
+
+  /**
+   * What an upsert of these lessons changes in the completion rule: how many lessons it makes
+   * required (new required ones, or optional ones made required), and how many holders would then
+   * miss a required lesson and lose their certificate. Lessons not in the list keep their flag.
+   */
+  async lessonRuleChange(courseId: string, lessons: Array<{ id: string; required: boolean }>): Promise<{ madeRequired: number; holdersAffected: number }> {
+    const ids = lessons.map((l) => l.id);
+    const required = lessons.map((l) => l.required);
+    const [row] = await this.db.$queryRaw<Array<{ madeRequired: number; holdersAffected: number }>>`
+      WITH batch AS (SELECT * FROM unnest(${ids}::text[], ${required}::boolean[]) AS b(id, required)),
+           required_after AS (
+             SELECT b.id FROM batch b WHERE b.required
+             UNION
+             SELECT ls.id FROM lessons ls WHERE ls.course_id = ${courseId} AND ls.required AND ls.id <> ALL(${ids}::text[]))
+      SELECT (SELECT count(*)::int FROM batch b
+                LEFT JOIN lessons ls ON ls.course_id = ${courseId} AND ls.id = b.id
+               WHERE b.required AND (ls.id IS NULL OR NOT ls.required)) AS "madeRequired",
+             (SELECT count(*)::int
+                FROM certificates c
+                LEFT JOIN certificate_exceptions x ON x.course_id = c.course_id AND x.learner_id = c.learner_id AND x.active
+               WHERE c.course_id = ${courseId} AND ${isValidCertificateSql('c')} AND x.learner_id IS NULL
+                 AND EXISTS (SELECT 1 FROM required_after r
+                              WHERE NOT EXISTS (SELECT 1 FROM lesson_completions lc
+                                                 WHERE lc.course_id = c.course_id AND lc.learner_id = c.learner_id AND lc.lesson_id = r.id))) AS "holdersAffected"`;
+    return row;
+  }
+
+  /**
+   * Flags for re-evaluation the learners a rule change may concern in a course that issues on
+   * demand: holders of a valid certificate, and learners whose certificate an earlier change
+   * withdrew automatically (they may qualify again). Returns how many were flagged.
+   */
+  async flagHoldersForReevaluation(courseId: string): Promise<number> {
+    return this.db.$executeRaw`
+      UPDATE enrollments e SET pending_reevaluation = TRUE
+        FROM certificates c
+       WHERE c.course_id = e.course_id AND c.learner_id = e.learner_id AND e.course_id = ${courseId}
+         AND (${isValidCertificateSql('c')}
+              OR EXISTS (SELECT 1 FROM invalidations i WHERE i.certificate_id = c.id AND i.active AND i.automatic))`;
+  }
+
+  /** Which of these learners have not verified their identity yet (before an enrollment upsert may verify them). */
+  async listUnverifiedLearners(learnerIds: string[]): Promise<string[]> {
+    if (learnerIds.length === 0) return [];
+    const rows = await this.db.learner.findMany({ where: { id: { in: learnerIds }, idVerified: false }, select: { id: true } });
+    return rows.map((r) => r.id);
   }
 
   /** These learners' certificates are decided on their current standing: a pending regrade is done. */

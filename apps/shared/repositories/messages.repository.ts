@@ -1,5 +1,6 @@
 import type { CourseMessage } from '../../../prisma/generated/client';
 import { validCertificateWhere } from '../certificate-validity.sql';
+import type { VisibilityInput } from '../domain/certificate-visibility';
 import type { Database } from '../database';
 
 /** A course message row as Prisma reads it. */
@@ -29,6 +30,11 @@ export type FarewellOutcome =
 /** Course messages and the mail that goes out for them and for certificates. */
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
+
+  /** What decides when the course's certificates become visible, and so may be mailed; null: no such course. */
+  async certificateVisibilityOf(courseId: string): Promise<VisibilityInput | null> {
+    return this.db.course.findUnique({ where: { id: courseId }, select: { displayBehavior: true, endAt: true, certificateAvailableAt: true } });
+  }
 
   /** The next `limit` certificate mails to send, in learner order (one learner's, with `learnerId`). */
   async pendingCertificateMails(courseId: string, learnerId: string | undefined, limit: number): Promise<PendingCertificateMail[]> {

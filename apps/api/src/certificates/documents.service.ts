@@ -7,7 +7,7 @@ import { renderCertificatePdf, type CertificateTemplate } from '../../../shared/
 import { downloadRefusal, type Downloader } from '../../../shared/domain/certificate-downloads';
 import { isValidCertificate } from '../../../shared/domain/certificate-validity';
 import { certificateFileUrls, verifyPageUrl } from '../../../shared/domain/public-urls';
-import { CertificatesRepository, CoursesRepository } from '../../../shared/repositories';
+import { CertificatesRepository, CourseChangesRepository, CoursesRepository } from '../../../shared/repositories';
 import { DomainError, ForbiddenError, NotFoundError } from '../common/errors';
 import { CONFIG } from '../common/tokens';
 
@@ -28,6 +28,7 @@ export class DocumentsService {
   constructor(
     private readonly certificates: CertificatesRepository,
     private readonly courses: CoursesRepository,
+    private readonly courseChanges: CourseChangesRepository,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -61,10 +62,15 @@ export class DocumentsService {
     return (await this.issued(id, downloader)).jws;
   }
 
-  /** Drawn from the signed credential itself, never from the database fields, so they cannot disagree. */
+  /**
+   * Drawn from the signed credential itself, never from the database fields, so they cannot disagree,
+   * in the template the certificate was issued with: a later template change (recorded with its old
+   * value) never re-renders an issued certificate; a regeneration (a new issuance) takes the new one.
+   */
   async pdf(id: string, downloader: Downloader): Promise<Buffer> {
     const { jws, credential, verifyUrl, row } = await this.issued(id, downloader);
-    const template = (row.certificateTemplate ?? {}) as Partial<CertificateTemplate>;
+    const atIssuance = await this.courseChanges.templateAtIssuance(id);
+    const template = ((atIssuance ? atIssuance.template : row.certificateTemplate) ?? {}) as Partial<CertificateTemplate>;
     const key = `pdf:${id}:${createHash('sha256').update(jws).update(JSON.stringify(template)).digest('base64url')}`;
     return this.cached(key, () => renderCertificatePdf({ credential, jws, verifyUrl, template }));
   }

@@ -63,6 +63,19 @@ export const courseDetailResponse = courseResponse.extend({
 
 export const courseUpdateResponse = courseResponse.extend({ reevaluationTaskId: z.uuid().nullable() });
 
+export const courseChangesResponse = z.object({
+  changes: z.array(
+    z.object({
+      id: z.number().int(),
+      what: z.enum(['settings', 'activation', 'template']),
+      changedBy: z.string(),
+      changedAt: iso,
+      fields: z.record(z.string(), z.object({ old: z.unknown(), new: z.unknown() })).describe('each field the change set: its value before and after'),
+    }),
+  ),
+  nextCursor: z.string().nullable().describe('pass as cursor for the next, older page; null on the last page'),
+});
+
 export const ingestionResponse = z.looseObject({ courseId: id }).describe('courseId and the number of rows written (enrolled, recorded or lessons)');
 
 export const certificateRowResponse = z.object({

@@ -68,6 +68,19 @@ export class CoursesController {
   }
 
   @Access.courseStaff()
+  @ApiZodResponse(200, R.courseChangesResponse, 'Settings, activation and template changes: who, when, old and new values; newest first.')
+  @Get(':courseId/changes')
+  @ApiQuery({ name: 'limit', required: false, description: 'At most this many changes (1 to 100, default 20).' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page.' })
+  changes(
+    @Param('courseId', courseId) id: string,
+    @Query('limit', new ZodValidationPipe(z.coerce.number().int().min(1).max(100).default(20), 'query.limit')) limit: number,
+    @Query('cursor', new ZodValidationPipe(z.coerce.number().int().min(1).optional(), 'query.cursor')) cursor?: number,
+  ) {
+    return this.courses.listChanges(id, limit, cursor);
+  }
+
+  @Access.courseStaff()
   @ApiZodResponse(200, R.courseResponse, 'The course.')
   @Put(':courseId/certificates/activation')
   @ApiZodBody(activationSchema, 'Activates certificates (starting the lifecycle) or deactivates them.')

@@ -66,11 +66,13 @@ export const updateCourseSchema = z
     passingGrade: fraction.optional(),
     /** Changing the passing grade after certificates were generated is retroactive: say so explicitly. */
     confirmRetroactive: z.boolean().optional(),
+    /** Changing the certificate template once certificates were issued (seed 002's best practice warns against it): say so explicitly. */
+    confirmTemplateChange: z.boolean().optional(),
     changedBy: z.string().trim().min(1).max(255).optional(),
     ...courseSettings,
   })
   .strict()
-  .refine((u) => Object.keys(u).some((k) => !['confirmRetroactive', 'changedBy'].includes(k)), { message: 'nothing to change', path: [] });
+  .refine((u) => Object.keys(u).some((k) => !['confirmRetroactive', 'confirmTemplateChange', 'changedBy'].includes(k)), { message: 'nothing to change', path: [] });
 export type UpdateCourseDto = z.infer<typeof updateCourseSchema>;
 
 export const activationSchema = z.object({ active: z.boolean(), changedBy: z.string().trim().min(1).max(255).optional() }).strict();
@@ -82,6 +84,8 @@ export const lessonsSchema = z
       .array(z.object({ id: lmsKey, title: z.string().trim().min(1).max(300), required: z.boolean().default(true), position: z.number().int().min(0).default(0) }).strict())
       .min(1)
       .max(2000),
+    /** Making a lesson required after certificates were issued is retroactive: say so explicitly. */
+    confirmRetroactive: z.boolean().optional(),
   })
   .strict();
 export type LessonsDto = z.infer<typeof lessonsSchema>;

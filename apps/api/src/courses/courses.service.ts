@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../../shared/config';
-import { CoursesRepository } from '../../../shared/repositories';
+import { CourseChangesRepository, CoursesRepository } from '../../../shared/repositories';
 import type { CourseRecord } from '../../../shared/repositories/courses.repository';
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
@@ -36,12 +36,24 @@ export function courseView(course: CourseRecord) {
   };
 }
 
+/** Whether two JSON values are equal, whatever the order of their keys (PostgreSQL's jsonb reorders them). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+        : (value ?? null);
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
 @Injectable()
 export class CoursesService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly courses: CoursesRepository,
+    private readonly courseChanges: CourseChangesRepository,
     private readonly generation: GenerationService,
     private readonly reevaluation: ReevaluationService,
   ) {}
@@ -112,22 +124,43 @@ export class CoursesService {
   async updateCourse(courseId: string, dto: UpdateCourseDto) {
     const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
-    const { confirmRetroactive, changedBy, ...changes } = dto;
+    const { confirmRetroactive, confirmTemplateChange, changedBy, ...changes } = dto;
     if (changes.endAt && course.gradesFinalizedAt) throw new ConflictError(`course ${courseId} has ended and its grades are final`);
     if (changes.endAt && changes.endAt <= course.startAt) throw new ValidationError([{ field: 'body.endAt', message: 'must be after the course start' }]);
-    const retroactive = this.reevaluation.checkPassingGradeChange(course, changes.passingGrade, confirmRetroactive);
-    const updated = await this.courses.updateCourse(courseId, changes);
+    const retroactive = await this.reevaluation.checkPassingGradeChange(course, changes.passingGrade, confirmRetroactive);
+    const templateChanged = changes.certificateTemplate !== undefined && !sameJson(changes.certificateTemplate, course.certificateTemplate);
+    if (templateChanged && !confirmTemplateChange) await this.refuseTemplateChangeAfterIssuance(courseId);
+    const updated = await this.courses.changeCourse(courseId, changes, { what: templateChanged ? 'template' : 'settings', changedBy: changedBy ?? 'LMS (API key)' });
     if (changes.endAt) await this.temporal.workflow.getHandle(courseWorkflowId(courseId)).signal(scheduleChangedSignal);
-    else if (!course.gradesFinalizedAt && (changes.autoGenerateCertificates !== undefined || changes.learnerGeneratedEnabled !== undefined)) {
+    else if (
+      (!course.gradesFinalizedAt && (changes.autoGenerateCertificates !== undefined || changes.learnerGeneratedEnabled !== undefined)) ||
+      // The workflow mails certificates when they become visible, at any time in the course's life.
+      changes.displayBehavior !== undefined ||
+      changes.certificateAvailableAt !== undefined
+    ) {
       await this.rereadSchedule(courseId);
     }
-    const reevaluationTaskId = retroactive ? await this.reevaluation.reevaluateAllLearners(courseId, changedBy) : null;
+    const reevaluationTaskId = retroactive ? await this.reevaluation.reevaluateAfterRuleChange(updated, changedBy) : null;
     return { ...courseView(updated), reevaluationTaskId };
   }
 
   /**
-   * Whether the course issues at its end is read by the waiting workflow, like its end date: a
-   * change before grade finalization makes it read again. No workflow yet (certificates never
+   * Seed 002: "do not make request changes to certificates in a running course if it is possible
+   * that certificates have already been issued to learners". Issued certificates keep the template
+   * they were issued with (DocumentsService); the course team confirms knowing that new ones will
+   * differ.
+   */
+  private async refuseTemplateChangeAfterIssuance(courseId: string): Promise<void> {
+    const issued = await this.courses.countIssuedCertificates(courseId);
+    if (issued === 0) return;
+    throw new ConflictError(
+      `${issued} certificate${issued === 1 ? ' was' : 's were'} already issued with the current template: they keep it, and learners issued from now on get the new one; send confirmTemplateChange: true to go ahead`,
+    );
+  }
+
+  /**
+   * Whether the course issues at its end, and when its certificates become visible, are read by
+   * the workflow like its end date: a change makes it read again. No workflow yet (certificates never
    * activated): it reads the settings when it starts.
    */
   private async rereadSchedule(courseId: string): Promise<void> {
@@ -138,11 +171,21 @@ export class CoursesService {
     }
   }
 
+  /** The course's recorded settings, activation and template changes, newest first. */
+  async listChanges(courseId: string, limit: number, cursor?: number) {
+    if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
+    const page = await this.courseChanges.listForCourse(courseId, limit, cursor);
+    return {
+      changes: page.changes.map((c) => ({ id: c.id, what: c.what, changedBy: c.changedBy, changedAt: c.changedAt.toISOString(), fields: c.fields })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
   /** Activation starts the course's lifecycle; deactivation stops new issuance, keeps what exists. */
   async setActivation(courseId: string, dto: ActivationDto) {
     const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
-    const updated = await this.courses.setCertificatesActive(courseId, dto.active);
+    const updated = await this.courses.changeCourse(courseId, { certificatesActive: dto.active }, { what: 'activation', changedBy: dto.changedBy ?? 'LMS (API key)' });
     if (dto.active) await this.startLifecycle(courseId);
     return courseView(updated);
   }

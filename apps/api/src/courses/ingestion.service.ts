@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CoursesRepository, EnrollmentsRepository } from '../../../shared/repositories';
+import { CoursesRepository, EnrollmentsRepository, IssuanceRepository } from '../../../shared/repositories';
 import { NotFoundError, ValidationError } from '../common/errors';
 import type { CompletionsDto, EnrollLearnersDto, LessonsDto, RecordGradesDto } from './courses.schemas';
 import { ReevaluationService } from './reevaluation.service';
@@ -11,11 +11,13 @@ export class IngestionService {
     private readonly courses: CoursesRepository,
     private readonly enrollments: EnrollmentsRepository,
     private readonly reevaluation: ReevaluationService,
+    private readonly issuance: IssuanceRepository,
   ) {}
 
   /** Upserts learners and their enrollments; sending the same batch twice leaves the same state. */
   async enrollLearners(courseId: string, dto: EnrollLearnersDto) {
-    await this.requireCourse(courseId);
+    const course = await this.courses.findCourse(courseId);
+    if (!course) throw new NotFoundError('course', courseId);
     const duplicates = findDuplicates(dto.enrollments.map((e) => e.learnerId));
     if (duplicates.length) {
       throw new ValidationError(
@@ -32,7 +34,12 @@ export class IngestionService {
         clashes.map(({ i }) => ({ field: `body.enrollments.${i}.email`, message: 'already belongs to another learner' })),
       );
     }
+    // An identity verified after grading is a change of standing, like a regrade.
+    const verifiedNow = course.idVerificationRequired
+      ? await this.issuance.listUnverifiedLearners(dto.enrollments.filter((e) => e.idVerified === true).map((e) => e.learnerId))
+      : [];
     await this.enrollments.enrollLearners(courseId, dto.enrollments);
+    if (verifiedNow.length) await this.reevaluation.reevaluateAfterFinalization(courseId, verifiedNow, 'identity verified');
     return { courseId, enrolled: dto.enrollments.length };
   }
 
@@ -53,14 +60,22 @@ export class IngestionService {
     return { courseId, recorded: dto.grades.length };
   }
 
+  /**
+   * Upserts lessons. Making a lesson required once certificates were issued is retroactive: refused
+   * unless confirmed (with the count of holders who would lose their certificate), then the
+   * learners concerned are re-evaluated.
+   */
   async upsertLessons(courseId: string, dto: LessonsDto) {
-    await this.requireCourse(courseId);
+    const course = await this.courses.findCourse(courseId);
+    if (!course) throw new NotFoundError('course', courseId);
     const duplicates = findDuplicates(dto.lessons.map((l) => l.id));
     if (duplicates.length) {
       throw new ValidationError(duplicates.map((i) => ({ field: `body.lessons.${i}.id`, message: 'appears more than once in this batch' })));
     }
+    const retroactive = await this.reevaluation.checkLessonRuleChange(course, dto.lessons, dto.confirmRetroactive);
     await this.courses.upsertLessons(courseId, dto.lessons);
-    await this.reevaluation.reevaluateAfterFinalization(courseId, null, 'lesson requirements changed');
+    if (retroactive && !course.gradesFinalizedAt) await this.reevaluation.reevaluateAfterRuleChange(course, 'lesson requirements changed');
+    else await this.reevaluation.reevaluateAfterFinalization(courseId, null, 'lesson requirements changed');
     return { courseId, lessons: dto.lessons.length };
   }
 

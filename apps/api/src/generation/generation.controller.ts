@@ -25,6 +25,7 @@ export class GenerationController {
   @HttpCode(202)
   @ApiZodBody(requestGenerationSchema, 'Generate for all learners, regenerate chosen groups, or generate exception certificates.')
   request(@Param('courseId', courseId) id: string, @Body(new ZodValidationPipe(requestGenerationSchema)) dto: RequestGenerationDto, @CurrentPrincipal() principal: Principal | null) {
+    this.generation.assertMayGenerate(principal);
     return this.generation.requestGeneration(id, { ...dto, requestedBy: actorOf(principal, dto.requestedBy, 'body.requestedBy') });
   }
 
@@ -48,6 +49,7 @@ export class GenerationController {
   @HttpCode(202)
   @ApiZodBody(retryTaskSchema, 'Runs a finished or failed task again as a new task.')
   retry(@Param('taskId', taskId) id: string, @Body(new ZodValidationPipe(retryTaskSchema)) dto: RetryTaskDto, @CurrentPrincipal() principal: Principal | null) {
+    this.generation.assertMayGenerate(principal);
     return this.generation.retryTask(id, actorOf(principal, dto.requestedBy, 'body.requestedBy'));
   }
 }

@@ -7,7 +7,8 @@ import type { GenerationTaskRecord } from '../../../shared/repositories/generati
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
 import { generationRequestedSignal } from '../../../../workflows/definitions';
-import { ConflictError, NotFoundError } from '../common/errors';
+import type { Principal } from '../auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { CONFIG, TEMPORAL_CLIENT } from '../common/tokens';
 
 export interface GenerationRequest {
@@ -26,6 +27,16 @@ export class GenerationService {
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Seed 000: course teams generate and issue certificates only where the platform administrator
+   * allows it; elsewhere the administrator (or the LMS's server, with its API key) does.
+   */
+  assertMayGenerate(principal: Principal | null): void {
+    if (principal?.kind === 'instructor' && !this.config.permissions.courseTeamsMayGenerate) {
+      throw new ForbiddenError('Certificate generation is done by the platform administrator for this instance');
+    }
+  }
 
   /**
    * Records the task in the generation history, then hands it to the course's lifecycle workflow

@@ -25,6 +25,19 @@ export class LearnersController {
     return this.learners.requestCertificate(course, learner);
   }
 
+  /**
+   * The LMS's call when the learner clicks "Finish" at the end of a self-paced course (seed 002:
+   * "we automatically request the generation of the certificate"): the same request, the same
+   * workflow and answer; 409 when the course does not issue on demand.
+   */
+  @Access.learnerOrStaff()
+  @ApiZodResponse(200, R.learnerRequestResponse, 'The certificate, or the reason there is none.')
+  @Post('finish')
+  @HttpCode(200)
+  finish(@Param('courseId', courseId) course: string, @Param('learnerId', learnerId) learner: string) {
+    return this.learners.requestCertificate(course, learner);
+  }
+
   @Access.learnerOrStaff()
   @ApiZodResponse(200, R.progressResponse, "What the learner's Progress page shows, and why.")
   @Get('progress')
