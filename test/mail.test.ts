@@ -1,25 +1,14 @@
-import { startMailCatcher } from '../scripts/lib/mail-catcher.cjs';
+import { useServiceWithMail } from './helpers/mail';
 import { generateAfterCourseEnd } from './helpers/generation';
-import { useService, uniqueCourseId, waitFor } from './helpers/service';
+import { uniqueCourseId, waitFor } from './helpers/service';
 
-type Catcher = Awaited<ReturnType<typeof startMailCatcher>>;
 
 /**
  * Mail over real SMTP: the service sends through nodemailer to an SMTP server started here, and
  * the test reads what arrived. Nothing is mocked between the workflow and the socket.
  */
 describe('mail: certificate available and the farewell message', () => {
-  let catcher: Catcher;
-  const env: Record<string, string> = {};
-  beforeAll(async () => {
-    catcher = await startMailCatcher();
-    env.SMTP_URL = catcher.smtpUrl;
-    env.MAIL_FROM = 'Certificates Desk <desk@certificates.test>';
-  });
-  afterAll(async () => {
-    await catcher?.stop();
-  });
-  const ctx = useService(env);
+  const { ctx, mail: inbox } = useServiceWithMail();
 
   it('tells each learner whose certificate was issued, once, with the instructor in copy, and sends the farewell to everyone', async () => {
     const courseId = uniqueCourseId('Mail');
@@ -42,7 +31,7 @@ describe('mail: certificate available and the farewell message', () => {
     await generateAfterCourseEnd(ctx.api, courseId);
 
     const mine = (m: { to: string[] }) => m.to.some((to) => to.endsWith(`-${tag}@example.org`));
-    const available = await catcher.waitFor(2, (m) => mine(m) && m.subject.startsWith('Your certificate'));
+    const available = await inbox().waitFor(2, (m) => mine(m) && m.subject.startsWith('Your certificate'));
     const certificates = (await ctx.api.get(`/courses/${courseId}/certificates`)).body as Array<{ id: string; learnerId: string; status: string }>;
     for (const learner of people.slice(0, 2)) {
       const mail = available.find((m) => m.to.includes(learner.email))!;
@@ -62,12 +51,12 @@ describe('mail: certificate available and the farewell message', () => {
     const task = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'regenerate', groups: ['downloadable'] });
     await waitFor('the regeneration', async () => (await ctx.api.get(`/generation-tasks/${task.body.id}`)).body.state === 'succeeded');
     await new Promise((r) => setTimeout(r, 500));
-    expect(catcher.messages.filter((m) => mine(m) && m.subject.startsWith('Your certificate'))).toHaveLength(2);
+    expect(inbox().messages.filter((m) => mine(m) && m.subject.startsWith('Your certificate'))).toHaveLength(2);
 
     const farewell = await ctx.api.post(`/courses/${courseId}/farewell`, { subject: 'Thank you, and farewell', body: 'It was a pleasure.\n\nKeep writing safe code.' });
     expect(farewell.status).toBe(202);
     expect(farewell.body).toMatchObject({ recipients: 3, mailConfigured: true });
-    const goodbyes = await catcher.waitFor(3, (m) => mine(m) && m.subject === 'Thank you, and farewell');
+    const goodbyes = await inbox().waitFor(3, (m) => mine(m) && m.subject === 'Thank you, and farewell');
     expect(goodbyes.map((m) => m.to[0]).sort()).toEqual(people.map((p) => p.email).sort());
     expect(goodbyes[0].text).toContain('Keep writing safe code.');
     expect(goodbyes[0].text).toContain('The team of Writing <Secure> Software');

@@ -1,10 +1,9 @@
-import { startMailCatcher } from '../scripts/lib/mail-catcher.cjs';
+import { useServiceWithMail } from './helpers/mail';
 import { adminHeaders } from './helpers/auth';
 import { generateAfterCourseEnd } from './helpers/generation';
-import { type httpClient, useService, uniqueCourseId, waitFor } from './helpers/service';
+import { type httpClient, uniqueCourseId, waitFor } from './helpers/service';
 
 type Api = ReturnType<typeof httpClient>;
-type Catcher = Awaited<ReturnType<typeof startMailCatcher>>;
 type Invalidation = { active: boolean; notes: string; invalidatedBy: string; publicReason: string | null; reinstatedBy: string | null };
 
 /**
@@ -14,17 +13,7 @@ type Invalidation = { active: boolean; notes: string; invalidatedBy: string; pub
  * once, and the certificates page lists it. Certificates are always generated explicitly here.
  */
 describe('changes of standing are recorded events', () => {
-  let catcher: Catcher;
-  const env: Record<string, string> = {};
-  beforeAll(async () => {
-    catcher = await startMailCatcher();
-    env.SMTP_URL = catcher.smtpUrl;
-    env.MAIL_FROM = 'Certificates Desk <desk@certificates.test>';
-  });
-  afterAll(async () => {
-    await catcher?.stop();
-  });
-  const ctx = useService(env);
+  const { ctx, mail: inbox } = useServiceWithMail();
 
   async function createCourse(label: string, extra: Record<string, unknown> = {}) {
     const courseId = uniqueCourseId(label);
@@ -76,7 +65,7 @@ describe('changes of standing are recorded events', () => {
     });
   }
 
-  const withdrawalMailsTo = (address: string) => catcher.messages.filter((m: { to: string[]; subject: string }) => m.to.includes(address) && m.subject.includes('was withdrawn'));
+  const withdrawalMailsTo = (address: string) => inbox().messages.filter((m: { to: string[]; subject: string }) => m.to.includes(address) && m.subject.includes('was withdrawn'));
 
   it('a lowered grade withdraws the certificate with a record, a mail (once) and a line on the certificates page; a raised grade gives it back', async () => {
     const courseId = await createCourse('Regrade');
@@ -85,7 +74,7 @@ describe('changes of standing are recorded events', () => {
       { id: 'bob', grade: 0.9 },
     ]);
     await generateAfterCourseEnd(ctx.api, courseId);
-    await catcher.waitFor(1, (m) => m.to.includes(`${id('ann')}@example.org`) && m.subject.includes('is available'));
+    await inbox().waitFor(1, (m) => m.to.includes(`${id('ann')}@example.org`) && m.subject.includes('is available'));
     const issued = (await certificateOf(ctx.api, courseId, id('ann')))!;
 
     expect((await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: id('ann'), grade: 0.55 }] })).status).toBe(200);
@@ -106,7 +95,7 @@ describe('changes of standing are recorded events', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('Withdrawn: grade 55% is below the passing grade of 60%');
 
-    const [mail] = await catcher.waitFor(1, (m) => m.to.includes(`${id('ann')}@example.org`) && m.subject.includes('was withdrawn'));
+    const [mail] = await inbox().waitFor(1, (m) => m.to.includes(`${id('ann')}@example.org`) && m.subject.includes('was withdrawn'));
     expect(mail.subject).toBe('Your certificate for Regrade course was withdrawn');
     expect(mail.text).toContain(`/verify/${issued.id}`);
 
@@ -170,7 +159,7 @@ describe('changes of standing are recorded events', () => {
     ]);
     expect((await ctx.api.get(`/verify/${eve.id}`)).body.verdict).toBe('revoked');
     expect((await certificateOf(ctx.api, courseId, id('dan')))!.status).toBe('downloadable');
-    await catcher.waitFor(1, (m) => m.to.includes(`${id('eve')}@example.org`) && m.subject.includes('was withdrawn'));
+    await inbox().waitFor(1, (m) => m.to.includes(`${id('eve')}@example.org`) && m.subject.includes('was withdrawn'));
   });
 
   it('a new passing grade is retroactive in a course that issues on demand too', async () => {
