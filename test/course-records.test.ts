@@ -5,7 +5,7 @@ import path from 'node:path';
 import { courseChangesResponse } from '../apps/api/src/common/response-schemas';
 import { extractFromPdf } from '../apps/shared/documents/certificate-pdf';
 import { bearer, lmsToken } from './helpers/auth';
-import { httpClient, uniqueCourseId, useService } from './helpers/service';
+import { httpClient, uniqueCourseId, useService, waitFor } from './helpers/service';
 
 const far = () => new Date(Date.now() + 86_400_000).toISOString();
 const apiKey = () => ({ 'x-api-key': process.env.TEST_API_KEY! });
@@ -163,5 +163,31 @@ describe('course records: an instance where course teams may not generate (COURS
     // The rest of the course team's work is untouched: history, settings.
     expect((await prof.get(`/courses/${courseId}/generation-tasks`)).status).toBe(200);
     expect((await prof.patch(`/courses/${courseId}`, { learnerGeneratedEnabled: true })).status).toBe(200);
+  });
+
+  it("the instructor's Certificates page offers no generation and says who generates; an administrator's still does", async () => {
+    const courseId = uniqueCourseId('NoTeamGenPage');
+    await ctx.api.post('/courses', { id: courseId, title: 'Administered page', pacing: 'instructor', endAt: far(), passingGrade: 0.5 });
+    const task = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners' });
+    expect(task.status).toBe(202);
+    // A finished task, so that the history would offer Retry to whoever may generate.
+    await waitFor('the generation task to finish', async () => ['succeeded', 'failed'].includes((await ctx.api.get(`/generation-tasks/${task.body.id}`)).body.state));
+    const page = `/app/courses/${encodeURIComponent(courseId)}/certificates`;
+    const buttons = (text: string) => [...text.matchAll(/<button[^>]*>([^<]*)<\/button>/g)].map((m) => m[1]!.trim());
+    const generating = ['Generate certificates', 'Regenerate Certificates', 'Retry', 'Generate Exception Certificates'];
+    const sentence = 'Certificate generation is done by the platform administrator for this instance.';
+
+    const prof = await instructorOf(ctx.service.baseUrl, courseId);
+    const asInstructor = await prof.get(page, { accept: 'text/html' });
+    expect(asInstructor.status).toBe(200);
+    expect(buttons(asInstructor.body as string).filter((b) => generating.includes(b))).toEqual([]);
+    expect(asInstructor.body).toContain(sentence);
+    // The rest of the page is the instructor's as before.
+    expect(buttons(asInstructor.body as string)).toEqual(expect.arrayContaining(['Add exception', 'Invalidate Certificate']));
+
+    const asAdmin = await ctx.api.get(page, { accept: 'text/html' });
+    expect(asAdmin.status).toBe(200);
+    expect(buttons(asAdmin.body as string).filter((b) => generating.includes(b))).toEqual(generating);
+    expect(asAdmin.body).not.toContain(sentence);
   });
 });

@@ -129,7 +129,7 @@ const SCENARIOS: Scenario[] = [
   bulk('not ended, not generated', 'early_with_info', { schedule: RUNNING, expected: BULK_NOT_GENERATED }),
   ...(
     [
-      ['self-paced', 'self', false],
+      ['self-paced', 'self', true],
       ['instructor-paced, learner-generated', 'instructor', true],
     ] as const
   ).flatMap(([name, pacing, learnerGenerated]): Scenario[] => {

@@ -150,9 +150,16 @@ const ON_DEMAND: Record<DisplayBehavior, Record<TimeName, Code[]>> = {
   early_no_info: onDemand(ON_DEMAND_VISIBLE, ON_DEMAND_VISIBLE, ON_DEMAND_VISIBLE),
   early_with_info: onDemand(ON_DEMAND_VISIBLE, ON_DEMAND_VISIBLE, ON_DEMAND_VISIBLE),
 };
+// Self-paced with learner-generated certificates disabled (seed 000: "To prevent learners from
+// requesting certificates"): the same rows without a Request button; the course's interval run
+// issues, so the qualified are told it has not been generated yet, and why they qualify.
+const withoutRequest = (table: Record<TimeName, Code[]>) =>
+  Object.fromEntries(Object.entries(table).map(([time, codes]) => [time, codes.map((c): Code => (c === 'qualified' ? 'notGeneratedYet' : c))])) as Record<TimeName, Code[]>;
+const SELF_PACED_NO_REQUEST = Object.fromEntries(DISPLAY_BEHAVIORS.map((b) => [b, withoutRequest(ON_DEMAND[b])])) as Record<DisplayBehavior, Record<TimeName, Code[]>>;
 
 const PACINGS: Array<[string, { pacing: Pacing; learnerGeneratedEnabled: boolean }, Record<DisplayBehavior, Record<TimeName, Code[]>>]> = [
-  ['self-paced', { pacing: 'self', learnerGeneratedEnabled: false }, ON_DEMAND],
+  ['self-paced', { pacing: 'self', learnerGeneratedEnabled: true }, ON_DEMAND],
+  ['self-paced, learner-generated disabled', { pacing: 'self', learnerGeneratedEnabled: false }, SELF_PACED_NO_REQUEST],
   ['instructor-paced', { pacing: 'instructor', learnerGeneratedEnabled: false }, BULK],
   ['instructor-paced, learner-generated', { pacing: 'instructor', learnerGeneratedEnabled: true }, ON_DEMAND],
 ];
@@ -231,7 +238,7 @@ describe('decideDisplay: the cases the issue names', () => {
   });
 
   it.each<[string, Partial<DisplayInput>]>([
-    ['self-paced', { pacing: 'self' }],
+    ['self-paced', { pacing: 'self', learnerGeneratedEnabled: true }],
     ['learner-generated', { learnerGeneratedEnabled: true }],
   ])('%s: a qualified learner of a course whose certificates are not active is offered no request', (_name, overrides) => {
     const decision = decideDisplay({ ...base, ...overrides, certificatesActive: false });

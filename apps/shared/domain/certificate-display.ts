@@ -12,7 +12,7 @@ import type { EligibilityDecision } from './certificate-rules';
 import { certificatesVisibleFrom } from './certificate-visibility';
 import type { CertificateStatus, DisplayBehavior, Pacing } from './enums';
 import { formatDate } from './format';
-import { issuanceMode } from './issuance-mode';
+import { issuanceMode, learnersMayRequest } from './issuance-mode';
 
 export type CertificateAction = 'request_certificate' | 'download_certificate';
 
@@ -87,7 +87,12 @@ export function decideDisplay(input: DisplayInput): DisplayDecision {
     if (downloadable) {
       return visible ? show('on_demand_available', MESSAGES.available, ['download_certificate']) : show('on_demand_not_visible', MESSAGES.availableOn(formatDate(visibleFrom)));
     }
-    if (eligibility.eligible) return show('on_demand_qualified', MESSAGES.qualified, ['request_certificate']);
+    if (eligibility.eligible) {
+      if (learnersMayRequest(input)) return show('on_demand_qualified', MESSAGES.qualified, ['request_certificate']);
+      // Self-paced with learner-generated certificates disabled: no Request button (seed 000), the
+      // course's own interval run (or the instructor) issues it, so the bulk sentence holds.
+      return show('on_demand_not_requestable', MESSAGES.notGeneratedYet, [], eligibility.message);
+    }
     return show('on_demand_not_qualified', null, [], eligibility.message);
   }
 

@@ -1,5 +1,5 @@
 import { PACINGS, type Pacing } from './enums';
-import { issuanceMode, issuesAtIntervals, type IssuanceMode } from './issuance-mode';
+import { issuanceMode, issuesAtIntervals, learnerGeneratedByDefault, learnersMayRequest, type IssuanceMode } from './issuance-mode';
 
 describe('issuanceMode', () => {
   it.each<[Pacing, boolean, IssuanceMode]>([
@@ -13,6 +13,27 @@ describe('issuanceMode', () => {
 
   it('the table covers every pacing', () => {
     expect([...PACINGS].sort()).toEqual(['instructor', 'self']);
+  });
+});
+
+describe('learnersMayRequest', () => {
+  it.each<[Pacing, boolean, boolean]>([
+    ['self', true, true],
+    ['self', false, false],
+    ['instructor', true, true],
+    ['instructor', false, false],
+  ])('pacing %s, learner-generated %s → %s (seed 000: "To prevent learners from requesting certificates, select Disable")', (pacing, learnerGeneratedEnabled, expected) => {
+    const course = { pacing, learnerGeneratedEnabled };
+    expect(learnersMayRequest(course)).toBe(expected);
+  });
+});
+
+describe('learnerGeneratedByDefault', () => {
+  it.each<[Pacing, boolean]>([
+    ['self', true],
+    ['instructor', false],
+  ])('pacing %s → %s (seed 001: self-paced "more convenient"; seed 002: instructor-paced "by default, the instructor will decide")', (pacing, expected) => {
+    expect(learnerGeneratedByDefault(pacing)).toBe(expected);
   });
 });
 

@@ -3,6 +3,7 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } f
 import type { AppConfig } from '../../../shared/config';
 import { CourseChangesRepository, CoursesRepository } from '../../../shared/repositories';
 import type { CourseRecord } from '../../../shared/repositories/courses.repository';
+import { learnerGeneratedByDefault } from '../../../shared/domain/issuance-mode';
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
 import { lifecycleStateQuery, scheduleChangedSignal, type LifecycleState } from '../../../../workflows/definitions';
@@ -75,7 +76,7 @@ export class CoursesService {
         (!dto.startAt || existing.startAt.getTime() === dto.startAt.getTime());
       if (!same) throw new ConflictError(`course ${dto.id} already exists with different settings`);
     } else {
-      course = await this.courses.createCourse({ ...dto, startAt });
+      course = await this.courses.createCourse({ ...dto, startAt, learnerGeneratedEnabled: dto.learnerGeneratedEnabled ?? learnerGeneratedByDefault(dto.pacing) });
     }
     if (course!.certificatesActive) await this.startLifecycle(dto.id);
     return { created: !existing, course: courseView(course!) };

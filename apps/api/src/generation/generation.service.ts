@@ -19,6 +19,9 @@ export interface GenerationRequest {
   retryOf?: string;
 }
 
+/** What an instructor is told, by the API and the Certificates page, where generation is the administrator's. */
+export const GENERATION_LEFT_TO_ADMINISTRATOR = 'Certificate generation is done by the platform administrator for this instance';
+
 @Injectable()
 export class GenerationService {
   constructor(
@@ -33,9 +36,12 @@ export class GenerationService {
    * allows it; elsewhere the administrator (or the LMS's server, with its API key) does.
    */
   assertMayGenerate(principal: Principal | null): void {
-    if (principal?.kind === 'instructor' && !this.config.permissions.courseTeamsMayGenerate) {
-      throw new ForbiddenError('Certificate generation is done by the platform administrator for this instance');
-    }
+    if (!this.mayGenerate(principal)) throw new ForbiddenError(GENERATION_LEFT_TO_ADMINISTRATOR);
+  }
+
+  /** Seed 000: course teams generate only where the platform administrator allows it. */
+  mayGenerate(principal: Principal | null): boolean {
+    return principal?.kind !== 'instructor' || this.config.permissions.courseTeamsMayGenerate;
   }
 
   /**

@@ -28,7 +28,7 @@ export class LearnersController {
   /**
    * The LMS's call when the learner clicks "Finish" at the end of a self-paced course (seed 002:
    * "we automatically request the generation of the certificate"): the same request, the same
-   * workflow and answer; 409 when the course does not issue on demand.
+   * workflow and answer; 409 when learners may not request (learner-generated certificates disabled).
    */
   @Access.learnerOrStaff()
   @ApiZodResponse(200, R.learnerRequestResponse, 'The certificate, or the reason there is none.')

@@ -54,7 +54,7 @@ export class PagesController {
   @Access.courseStaff()
   @Get('app/courses/:courseId/certificates')
   async dashboard(@Param('courseId', courseId) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
-    res.type('html').send(renderDashboard(principal, await this.people.dashboard(id)));
+    res.type('html').send(renderDashboard(principal, await this.people.dashboard(id, principal)));
   }
 
   @Access.public()

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import { REGENERATION_GROUPS } from '../generation/generation.schemas';
 import { date, dateTime, html, layout, percent, type Html } from './html';
 import type { PeopleService } from './people.service';
+import { GENERATION_LEFT_TO_ADMINISTRATOR } from '../generation/generation.service';
 
 type Cards = Awaited<ReturnType<PeopleService['courseCards']>>;
 type ProgressData = Awaited<ReturnType<PeopleService['progressPage']>>;
@@ -135,8 +136,11 @@ const TASK_KINDS: Record<GenerationKind, string> = {
   single_learner: 'Learner request',
 };
 
-export function renderDashboard(principal: Principal, { course, tasks, exceptions, invalidated }: DashboardData): string {
+export function renderDashboard(principal: Principal, { course, tasks, exceptions, invalidated, mayGenerate }: DashboardData): string {
   const path = `/courses/${encodeURIComponent(course.id)}`;
+  // Seed 000: "If your Open edX administrator has not configured your instance to allow course teams
+  // to generate and issue certificates, you must work with your administrator".
+  const byAdministrator = html`<p class="muted" data-generation-by-administrator>${GENERATION_LEFT_TO_ADMINISTRATOR}.</p>`;
   const running = tasks.find((t) => t.state === 'running' || t.state === 'queued');
   const counts = CERTIFICATE_STATUSES.flatMap((status) => (course.certificates[status] ? [`${course.certificates[status]} ${STATUS_LABELS[status]}`] : []));
 
@@ -163,9 +167,9 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
   const generation = html`<section class="card" aria-labelledby="generate-heading">
   <h2 id="generate-heading">Generate certificates</h2>
   <p>Issues certificates to every learner who qualifies. Learners who already have one keep it.</p>
-  <form data-api="generate" data-body='{"kind":"all_learners"}'>
+  ${mayGenerate ? html`<form data-api="generate" data-body='{"kind":"all_learners"}'>
     <button type="submit">Generate certificates</button><p class="status" role="status" aria-live="polite"></p>
-  </form>
+  </form>` : byAdministrator}
   <div id="generation-panel" ${running ? '' : 'hidden'}>
     <label for="generation-progress">Generation progress</label>
     <progress id="generation-progress" max="${running?.total ?? 1}" value="${running?.done ?? 0}" aria-valuemin="0" aria-valuemax="100">0%</progress>
@@ -174,12 +178,12 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
 </section>
 <section class="card" aria-labelledby="regenerate-heading">
   <h2 id="regenerate-heading">Regenerate certificates</h2>
-  <form data-api="generate" data-body='{"kind":"regenerate"}'>
+  ${mayGenerate ? html`<form data-api="generate" data-body='{"kind":"regenerate"}'>
     <fieldset><legend>Regenerate for</legend>
     ${REGENERATION_GROUPS.map((g) => html`<label><input type="checkbox" name="groups[]" value="${g}"> ${GROUP_LABELS[g]}</label>`)}
     </fieldset>
     <button type="submit">Regenerate Certificates</button><p class="status" role="status" aria-live="polite"></p>
-  </form>
+  </form>` : byAdministrator}
 </section>`;
 
   const history = html`<section class="card" aria-labelledby="history-heading">
@@ -189,7 +193,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     (t) => html`<tr><td data-label="Task">${TASK_KINDS[t.kind]}</td><td data-label="Date">${dateTime(t.requestedAt)}</td><td data-label="Requested by">${t.requestedBy}</td>
     <td data-label="Details">${t.groups.length ? `${t.groups.join(', ')} · ` : ''}${t.learnerId ? `${t.learnerId} · ` : ''}${t.done}/${t.total ?? '?'} done, ${t.issued} issued, ${t.failed} failed${t.error ? html`<div class="status bad">${t.error}</div>` : ''}</td>
     <td data-label="State"><span class="badge ${t.state}">${t.state}</span></td>
-    <td data-label="Action">${t.state === 'failed' || t.state === 'succeeded' ? html`<form data-api="retry" action="/generation-tasks/${t.id}/retry" data-reload data-done="Queued again."><button type="submit" class="secondary">Retry</button><span class="status" role="status"></span></form>` : ''}</td></tr>`,
+    <td data-label="Action">${mayGenerate && (t.state === 'failed' || t.state === 'succeeded') ? html`<form data-api="retry" action="/generation-tasks/${t.id}/retry" data-reload data-done="Queued again."><button type="submit" class="secondary">Retry</button><span class="status" role="status"></span></form>` : ''}</td></tr>`,
   )}</tbody></table>`}</div>
 </section>`;
 
@@ -218,13 +222,13 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <td data-label="Generated">${e.certificateGeneratedAt ? date(e.certificateGeneratedAt) : 'not yet'}</td><td data-label="Notes">${e.notes}</td>
     <td data-label="Remove"><form data-api="remove" action="${path}/exceptions/${encodeURIComponent(e.learnerId)}/removal" data-confirm="Remove ${e.name} from the exception list? A certificate that stood only on the exception will be invalidated." data-reload><button type="submit" class="link">Remove</button><span class="status" role="status"></span></form></td></tr>`,
   )}</tbody></table>`}</div>
-  <form data-api="generate" class="actions">
+  ${mayGenerate ? html`<form data-api="generate" class="actions">
     <fieldset><legend>Generate exception certificates for</legend>
       <label><input type="radio" name="kind" value="exceptions_missing" checked> All users on the Exception list who do not yet have a certificate</label>
       <label><input type="radio" name="kind" value="exceptions_all"> All users on the Exception list</label>
     </fieldset>
     <button type="submit">Generate Exception Certificates</button><p class="status" role="status" aria-live="polite"></p>
-  </form>
+  </form>` : byAdministrator}
 </section>`;
 
   const invalidationSection = html`<section class="card" aria-labelledby="invalidation-heading">

@@ -66,7 +66,7 @@ export class PeopleService {
     return { course, progress, links: progress.certificate ? await this.links(progress.certificate.id) : null };
   }
 
-  async dashboard(courseId: string) {
+  async dashboard(courseId: string, principal: Principal) {
     const [course, tasks, exceptions, invalidated] = await Promise.all([
       this.courses.getCourse(courseId),
       this.generation.listTasks(courseId),
@@ -74,6 +74,7 @@ export class PeopleService {
       // Each invalidated certificate's active invalidation: what the page lists and counts.
       this.invalidations.listActiveForCourse(courseId),
     ]);
-    return { course, tasks, exceptions, invalidated };
+    // The page hides what the API would refuse this person.
+    return { course, tasks, exceptions, invalidated, mayGenerate: this.generation.mayGenerate(principal) };
   }
 }
