@@ -54,7 +54,7 @@ runBench('hostile', async ({ defer, database, signingKey }) => {
   const baseUrl = `http://127.0.0.1:${port}`;
 
   note('issuing one certificate');
-  await db.course.create({ data: { id: COURSE, title: 'Hostile Input', pacing: 'self', startAt: new Date(), endAt: new Date(Date.now() + 864e5), passingGrade: 0.5 } });
+  await db.course.create({ data: { id: COURSE, title: 'Hostile Input', pacing: 'self', startAt: new Date(), endAt: new Date(Date.now() + 864e5), certificatesActive: true, passingGrade: 0.5 } });
   await db.learner.create({ data: { id: 'reader', email: 'reader@example.org', name: 'Patient Reader' } });
   await db.$executeRaw`INSERT INTO enrollments (course_id, learner_id, mode, grade, updated_at) VALUES (${COURSE}, 'reader', 'verified', 0.9, now())`;
   const keys = await loadKeySet({ keyFile });

@@ -28,7 +28,7 @@ import { note, root, runBench } from './lib';
 async function seed(db: Database, courseId: string, learners: number): Promise<void> {
   await db.course.create({
     // Opted in to automatic generation: what is measured is the bulk run after grade finalization.
-    data: { id: courseId, title: 'Benchmark Course', pacing: 'instructor', startAt: new Date(Date.now() - 86_400_000), endAt: new Date(), passingGrade: 0.5, autoGenerateCertificates: true },
+    data: { id: courseId, title: 'Benchmark Course', pacing: 'instructor', startAt: new Date(Date.now() - 86_400_000), endAt: new Date(), certificatesActive: true, passingGrade: 0.5, autoGenerateCertificates: true },
   });
   const batch = 10_000;
   for (let from = 0; from < learners; from += batch) {
@@ -101,7 +101,7 @@ runBench('issuance', async ({ work, defer, database, signingKey }) => {
 
     note(`seeding ${learners} learners`);
     await seed(db, 'bench-real', learners);
-    await db.course.create({ data: { id: 'bench-baseline', title: 'Benchmark Course', pacing: 'instructor', startAt: new Date(), endAt: new Date(), passingGrade: 0.5, autoGenerateCertificates: true } });
+    await db.course.create({ data: { id: 'bench-baseline', title: 'Benchmark Course', pacing: 'instructor', startAt: new Date(), endAt: new Date(), certificatesActive: true, passingGrade: 0.5, autoGenerateCertificates: true } });
     await db.$executeRaw`INSERT INTO enrollments (course_id, learner_id, mode, grade, final_grade, updated_at)
                           SELECT 'bench-baseline', learner_id, mode, grade, final_grade, now() FROM enrollments WHERE course_id = 'bench-real'`;
     await db.$executeRaw`ANALYZE`;

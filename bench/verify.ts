@@ -39,7 +39,7 @@ runBench('verify', async ({ defer, database, signingKey }) => {
     const publicUrl = `http://127.0.0.1:${port}`;
 
     note('issuing 200 certificates');
-    await db.course.create({ data: { id: 'bench-verify', title: 'Verification Benchmark', pacing: 'self', startAt: new Date(), endAt: new Date(Date.now() + 864e5), passingGrade: 0.5 } });
+    await db.course.create({ data: { id: 'bench-verify', title: 'Verification Benchmark', pacing: 'self', startAt: new Date(), endAt: new Date(Date.now() + 864e5), certificatesActive: true, passingGrade: 0.5 } });
     const ids = Array.from({ length: 200 }, (_, i) => `verify-${String(i).padStart(4, '0')}`);
     await db.$executeRaw`INSERT INTO learners (id, email, name) SELECT id, id || '@example.org', 'Learner ' || id FROM unnest(${ids}::text[]) AS id`;
     await db.$executeRaw`INSERT INTO enrollments (course_id, learner_id, mode, grade, updated_at) SELECT 'bench-verify', id, 'verified', 0.9, now() FROM unnest(${ids}::text[]) AS id`;

@@ -9,6 +9,7 @@ describe('API input validation', () => {
     title: 'Validation',
     pacing: 'instructor',
     endAt: new Date(Date.now() + 3_600_000).toISOString(),
+    certificatesActive: true,
     passingGrade: 0.5,
   });
 
@@ -63,7 +64,7 @@ describe('API input validation', () => {
   it('refuses a whole grade batch that names a learner who is not enrolled, by row', async () => {
     const course = validCourse();
     await ctx.service.db.course.create({
-      data: { id: course.id, title: course.title, pacing: 'instructor', startAt: new Date(), endAt: new Date(course.endAt), passingGrade: 0.5 },
+      data: { id: course.id, title: course.title, pacing: 'instructor', startAt: new Date(), endAt: new Date(course.endAt), certificatesActive: true, passingGrade: 0.5 },
     });
     const enrolled = await ctx.api.put(`/courses/${course.id}/enrollments`, {
       enrollments: [{ learnerId: 'val-1', email: `val-1-${course.id.slice(-8)}@example.org`, name: 'One', mode: 'verified' }],
@@ -89,7 +90,7 @@ describe('API input validation', () => {
   it('refuses duplicate learners in one enrollment batch and an email owned by someone else', async () => {
     const course = validCourse();
     await ctx.service.db.course.create({
-      data: { id: course.id, title: course.title, pacing: 'instructor', startAt: new Date(), endAt: new Date(course.endAt), passingGrade: 0.5 },
+      data: { id: course.id, title: course.title, pacing: 'instructor', startAt: new Date(), endAt: new Date(course.endAt), certificatesActive: true, passingGrade: 0.5 },
     });
     const email = `dup-${course.id.slice(-8)}@example.org`;
     const duplicate = await ctx.api.put(`/courses/${course.id}/enrollments`, {

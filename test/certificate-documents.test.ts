@@ -45,6 +45,7 @@ describe('certificate documents: PDF with QR code, baked badge, offline verifica
       title: 'Applied Cryptography',
       pacing: 'self',
       endAt: new Date(Date.now() + 86_400_000).toISOString(),
+      certificatesActive: true,
       passingGrade: 0.6,
       certificateShowsGrade: true,
       certificateTemplate: {

@@ -33,7 +33,7 @@ describe('certificate validity: SQL, Prisma and TypeScript agree', () => {
 
   beforeAll(async () => {
     db = createDatabase(loadConfig().database.url, 2);
-    await db.course.create({ data: { id: courseId, title: 'Validity', pacing: 'self', startAt: new Date(), endAt: new Date(), passingGrade: 0.5 } });
+    await db.course.create({ data: { id: courseId, title: 'Validity', pacing: 'self', startAt: new Date(), endAt: new Date(), certificatesActive: true, passingGrade: 0.5 } });
     await db.learner.createMany({ data: cases.map((c) => ({ id: c.learnerId, email: `${c.learnerId}@example.org`, name: c.learnerId })) });
     for (const c of cases) {
       const certificate = await db.certificate.create({

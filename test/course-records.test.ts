@@ -34,14 +34,14 @@ describe('course records: settings, activation and template changes', () => {
 
   it('records every settings and activation change with who, when and each old and new value, newest first', async () => {
     const courseId = uniqueCourseId('Records');
-    expect((await ctx.api.post('/courses', { id: courseId, title: 'Records', pacing: 'instructor', endAt: far(), passingGrade: 0.5 })).status).toBe(201);
+    expect((await ctx.api.post('/courses', { id: courseId, title: 'Records', pacing: 'instructor', endAt: far(), certificatesActive: true, passingGrade: 0.5 })).status).toBe(201);
     const prof = await instructorOf(ctx.service.baseUrl, courseId);
     const initiallyActive = (await ctx.api.get(`/courses/${courseId}`)).body.certificatesActive as boolean;
     const before = Date.now();
 
     expect((await prof.patch(`/courses/${courseId}`, { learnerGeneratedEnabled: true, displayBehavior: 'end' })).status).toBe(200);
     expect((await prof.put(`/courses/${courseId}/certificates/activation`, { active: !initiallyActive })).status).toBe(200);
-    expect((await ctx.api.raw('PUT', `/courses/${courseId}/certificates/activation`, { active: initiallyActive, changedBy: 'lms-operator' }, apiKey())).status).toBe(200);
+    expect((await ctx.api.raw('PUT', `/courses/${courseId}/certificates/activation`, { active: initiallyActive, confirm: true, changedBy: 'lms-operator' }, apiKey())).status).toBe(200);
     // Without issued certificates a template change needs no confirmation; it is recorded as one.
     expect((await prof.patch(`/courses/${courseId}`, { certificateTemplate: { heading: 'Certificate of Records' } })).status).toBe(200);
     // A refused change leaves no record.
@@ -83,6 +83,7 @@ describe('course records: settings, activation and template changes', () => {
       title: 'Template Course',
       pacing: 'self',
       endAt: far(),
+      certificatesActive: true,
       passingGrade: 0.5,
       certificateTemplate: { heading: 'Certificate of Achievement' },
     });
@@ -141,7 +142,7 @@ describe('course records: an instance where course teams may not generate (COURS
 
   it('refuses generation, regeneration, exception generation and retry to instructors; administrators and the LMS still generate', async () => {
     const courseId = uniqueCourseId('NoTeamGen');
-    await ctx.api.post('/courses', { id: courseId, title: 'Administered', pacing: 'instructor', endAt: far(), passingGrade: 0.5 });
+    await ctx.api.post('/courses', { id: courseId, title: 'Administered', pacing: 'instructor', endAt: far(), certificatesActive: true, passingGrade: 0.5 });
     const prof = await instructorOf(ctx.service.baseUrl, courseId);
     const message = 'Certificate generation is done by the platform administrator for this instance';
 
@@ -167,7 +168,7 @@ describe('course records: an instance where course teams may not generate (COURS
 
   it("the instructor's Certificates page offers no generation and says who generates; an administrator's still does", async () => {
     const courseId = uniqueCourseId('NoTeamGenPage');
-    await ctx.api.post('/courses', { id: courseId, title: 'Administered page', pacing: 'instructor', endAt: far(), passingGrade: 0.5 });
+    await ctx.api.post('/courses', { id: courseId, title: 'Administered page', pacing: 'instructor', endAt: far(), certificatesActive: true, passingGrade: 0.5 });
     const task = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners' });
     expect(task.status).toBe(202);
     // A finished task, so that the history would offer Retry to whoever may generate.

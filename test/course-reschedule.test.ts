@@ -6,7 +6,7 @@ describe('course end date moved while the lifecycle waits', () => {
   it('finalizes at the new end date, not the old one, and generates there once the course opts in while waiting', async () => {
     const courseId = uniqueCourseId('Reschedule');
     const farEnd = new Date(Date.now() + 24 * 3_600_000).toISOString();
-    expect((await ctx.api.post('/courses', { id: courseId, title: 'Moving', pacing: 'instructor', endAt: farEnd, passingGrade: 0.5 })).status).toBe(201);
+    expect((await ctx.api.post('/courses', { id: courseId, title: 'Moving', pacing: 'instructor', endAt: farEnd, certificatesActive: true, passingGrade: 0.5 })).status).toBe(201);
     await ctx.api.put(`/courses/${courseId}/enrollments`, {
       enrollments: [{ learnerId: 'mover', email: `mover-${courseId.slice(-8)}@example.org`, name: 'Mover', mode: 'verified' }],
     });

@@ -8,7 +8,7 @@ describe('CSV ingestion (enrollments, grades, completions)', () => {
     const courseId = uniqueCourseId('Csv');
     const suffix = courseId.slice(-8);
     await ctx.service.db.course.create({
-      data: { id: courseId, title: 'CSV', pacing: 'self', startAt: new Date(), endAt: new Date(Date.now() + 86_400_000), passingGrade: 0.5 },
+      data: { id: courseId, title: 'CSV', pacing: 'self', startAt: new Date(), endAt: new Date(Date.now() + 86_400_000), certificatesActive: true, passingGrade: 0.5 },
     });
     const enrollments = ['learnerId,email,name,mode', `a-${suffix},a-${suffix}@example.org,"Lovelace, Ada",verified`, `b-${suffix},b-${suffix}@example.org,Bob,audit`].join('\n');
     const ok = await csv(`/courses/${courseId}/imports/enrollments`, enrollments);

@@ -20,7 +20,7 @@ describe('issuance failures', () => {
 
   it('records error with its reason instead of leaving anyone "generating", and regenerating the error group recovers', async () => {
     const courseId = uniqueCourseId('Failure');
-    await db.course.create({ data: { id: courseId, title: 'Failure', pacing: 'instructor', startAt: new Date(), endAt: new Date(), passingGrade: 0.5 } });
+    await db.course.create({ data: { id: courseId, title: 'Failure', pacing: 'instructor', startAt: new Date(), endAt: new Date(), certificatesActive: true, passingGrade: 0.5 } });
     const ids = ['f1', 'f2', 'f3'].map((x) => `${x}-${courseId.slice(-8)}`);
     await db.learner.createMany({ data: ids.map((id) => ({ id, email: `${id}@example.org`, name: id })) });
     await db.enrollment.createMany({ data: ids.map((learnerId) => ({ courseId, learnerId, mode: 'verified' as const, grade: 0.9, finalGrade: 0.9 })) });

@@ -7,7 +7,7 @@ describe('grades, dates and public URLs, as learners and verifiers see them', ()
 
   it('shows a grade the same way on the Progress page, in the rules message, the credential and the PDF links', async () => {
     const courseId = uniqueCourseId('Formats');
-    expect((await ctx.api.post('/courses', { id: courseId, title: 'Formats', pacing: 'self', certificateShowsGrade: true, endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.7 })).status).toBe(201);
+    expect((await ctx.api.post('/courses', { id: courseId, title: 'Formats', pacing: 'self', certificateShowsGrade: true, endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.7 })).status).toBe(201);
     const suffix = courseId.slice(-8);
     const close = `close-${suffix}`;
     const passed = `passed-${suffix}`;

@@ -153,7 +153,7 @@ async function adminHeadersFor(sub: string) {
 /** A course with passing learners, through the service with the suite-wide limits. */
 async function createCourse(api: ReturnType<typeof httpClient>, courseId: string, pacing: 'self' | 'instructor', learners: string[]) {
   const c = `/courses/${encodeURIComponent(courseId)}`;
-  const created = await api.post('/courses', { id: courseId, title: 'Limits', pacing, endAt: new Date(Date.now() + 864e5).toISOString(), passingGrade: 0.5 });
+  const created = await api.post('/courses', { id: courseId, title: 'Limits', pacing, endAt: new Date(Date.now() + 864e5).toISOString(), certificatesActive: true, passingGrade: 0.5 });
   expect(created.status).toBe(201);
   const enrolled = await api.put(`${c}/enrollments`, { enrollments: learners.map((id) => ({ learnerId: id, email: `${id}@example.org`, name: id, mode: 'verified' })) });
   expect(enrolled.status).toBe(200);

@@ -16,7 +16,7 @@ describe('POST /verify refuses hostile credentials, each with a precise 4xx', ()
 
   beforeAll(async () => {
     const courseId = uniqueCourseId('Hostile');
-    await ctx.api.post('/courses', { id: courseId, title: 'Security 101', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5 });
+    await ctx.api.post('/courses', { id: courseId, title: 'Security 101', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.5 });
     const learner = `h-${courseId.slice(-8)}`;
     await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: learner, email: `${learner}@example.org`, name: 'Honest Learner', mode: 'verified' }] });
     await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: learner, grade: 0.9 }] });
@@ -170,7 +170,7 @@ describe('revocation by Bitstring Status List', () => {
     const { decodeStatusList, bitAt, STATUS_LIST_SIZE } = await import('../apps/shared/credentials/status-list');
     const { verifyCredentialToken } = await import('../apps/shared/credentials/verify-credential');
     const courseId = uniqueCourseId('Status');
-    await ctx.api.post('/courses', { id: courseId, title: 'Status', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5, certificateShowsGrade: true });
+    await ctx.api.post('/courses', { id: courseId, title: 'Status', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.5, certificateShowsGrade: true });
     const learner = `s-${courseId.slice(-8)}`;
     await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: learner, email: `${learner}@example.org`, name: 'Status Learner', mode: 'verified' }] });
     await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: learner, grade: 0.875 }] });
@@ -206,7 +206,7 @@ describe('the W3C VC-JOSE-COSE profile, by configuration', () => {
 
   it('signs with typ vc+jwt and still verifies', async () => {
     const courseId = uniqueCourseId('Cose');
-    await ctx.api.post('/courses', { id: courseId, title: 'Profiles', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5 });
+    await ctx.api.post('/courses', { id: courseId, title: 'Profiles', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.5 });
     const learner = `p-${courseId.slice(-8)}`;
     await ctx.api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: learner, email: `${learner}@example.org`, name: 'Profile Learner', mode: 'verified' }] });
     await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: learner, grade: 0.9 }] });

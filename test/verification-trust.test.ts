@@ -64,6 +64,7 @@ describe('verification that cannot be fooled', () => {
       title: 'Trustworthy Systems',
       pacing: 'instructor',
       endAt: new Date(Date.now() + 2000).toISOString(),
+      certificatesActive: true,
       passingGrade: 0.5,
       certificateShowsGrade: true,
     });

@@ -79,7 +79,7 @@ async function ensureDemoCourse(apiUrl, apiKey) {
     if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${await response.text()}`);
   };
   const id = encodeURIComponent(DEMO_COURSE);
-  await call('POST', '/courses', { id: DEMO_COURSE, title: 'Trustworthy Certificates 101', pacing: 'self', startAt: '2026-01-01T00:00:00Z', endAt: '2030-12-31T00:00:00Z', passingGrade: 0.6 });
+  await call('POST', '/courses', { id: DEMO_COURSE, title: 'Trustworthy Certificates 101', pacing: 'self', startAt: '2026-01-01T00:00:00Z', endAt: '2030-12-31T00:00:00Z', certificatesActive: true, passingGrade: 0.6 });
   const names = ['Demo Learner', 'Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen', 'Łucja Żółć', 'Ζωή Παπαδοπούλου', 'Kenji Tanaka', 'Radia Perlman'];
   const people = names.map((name, i) => ({ learnerId: i === 0 ? 'demo.learner' : `demo.${name.split(' ')[1].normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase() || i}`, email: `${i === 0 ? 'demo.learner' : `learner${i}`}@example.org`, name, mode: 'verified', grade: i % 4 === 3 ? 0.45 : 0.62 + (i % 5) * 0.07 }));
   await call('PUT', `/courses/${id}/enrollments`, { enrollments: people.map(({ grade: _g, ...p }) => p) });

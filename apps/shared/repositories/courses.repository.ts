@@ -127,6 +127,13 @@ export class CoursesRepository {
     );
   }
 
+  /** How many required and optional lessons the course has. */
+  async countLessons(courseId: string): Promise<{ required: number; optional: number }> {
+    const groups = await this.db.lesson.groupBy({ by: ['required'], where: { courseId }, _count: { _all: true } });
+    const count = (required: boolean) => groups.find((g) => g.required === required)?._count._all ?? 0;
+    return { required: count(true), optional: count(false) };
+  }
+
   /** Which of these lesson ids are lessons of the course. */
   async findLessonIds(courseId: string, lessonIds: string[]): Promise<string[]> {
     const lessons = await this.db.lesson.findMany({ where: { courseId, id: { in: lessonIds } }, select: { id: true } });

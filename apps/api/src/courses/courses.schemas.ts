@@ -52,8 +52,12 @@ export const createCourseSchema = z
     startAt: isoDate.optional(),
     endAt: isoDate,
     passingGrade: fraction,
-    /** Default true: the lifecycle starts at once. False: it starts when certificates are activated. */
-    certificatesActive: z.boolean().default(true),
+    /**
+     * Default false (seed 002): certificates are enabled after checking the completion rule and the
+     * grade range, and the course cannot start before. True: the LMS enables them with the course
+     * (it states the passing grade in the same request) and the lifecycle starts at once.
+     */
+    certificatesActive: z.boolean().default(false),
     ...courseSettings,
   })
   .strict()
@@ -62,6 +66,8 @@ export type CreateCourseDto = z.infer<typeof createCourseSchema>;
 
 export const updateCourseSchema = z
   .object({
+    /** A course whose certificates are not activated cannot be moved to a start that has come. */
+    startAt: isoDate.optional(),
     endAt: isoDate.optional(),
     passingGrade: fraction.optional(),
     /** Changing the passing grade after certificates were generated is retroactive: say so explicitly. */
@@ -75,7 +81,14 @@ export const updateCourseSchema = z
   .refine((u) => Object.keys(u).some((k) => !['confirmRetroactive', 'confirmTemplateChange', 'changedBy'].includes(k)), { message: 'nothing to change', path: [] });
 export type UpdateCourseDto = z.infer<typeof updateCourseSchema>;
 
-export const activationSchema = z.object({ active: z.boolean(), changedBy: z.string().trim().min(1).max(255).optional() }).strict();
+export const activationSchema = z
+  .object({
+    active: z.boolean(),
+    /** Enabling asks the course team to have checked the completion rule and the grade range (seed 002). */
+    confirm: z.boolean().optional(),
+    changedBy: z.string().trim().min(1).max(255).optional(),
+  })
+  .strict();
 export type ActivationDto = z.infer<typeof activationSchema>;
 
 export const lessonsSchema = z

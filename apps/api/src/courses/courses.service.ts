@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../../shared/config';
-import { CourseChangesRepository, CoursesRepository } from '../../../shared/repositories';
+import { CourseChangesRepository, CoursesRepository, MessagesRepository } from '../../../shared/repositories';
 import type { CourseRecord } from '../../../shared/repositories/courses.repository';
+import { activationCheck, describeCompletionRule, startRefusal, startReminder, type CompletionRule } from '../../../shared/domain/course-activation';
 import { learnerGeneratedByDefault } from '../../../shared/domain/issuance-mode';
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
@@ -57,6 +58,7 @@ export class CoursesService {
     private readonly courseChanges: CourseChangesRepository,
     private readonly generation: GenerationService,
     private readonly reevaluation: ReevaluationService,
+    private readonly messages: MessagesRepository,
   ) {}
 
   /**
@@ -76,6 +78,8 @@ export class CoursesService {
         (!dto.startAt || existing.startAt.getTime() === dto.startAt.getTime());
       if (!same) throw new ConflictError(`course ${dto.id} already exists with different settings`);
     } else {
+      const refusal = startRefusal({ certificatesActive: dto.certificatesActive, startAt }, new Date());
+      if (refusal) throw new ValidationError([{ field: 'body.startAt', message: refusal }]);
       course = await this.courses.createCourse({ ...dto, startAt, learnerGeneratedEnabled: dto.learnerGeneratedEnabled ?? learnerGeneratedByDefault(dto.pacing) });
     }
     if (course!.certificatesActive) await this.startLifecycle(dto.id);
@@ -98,10 +102,14 @@ export class CoursesService {
     const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
     const { enrollments, certificates, latestTask } = await this.courses.summarizeCourse(courseId);
+    const rule = await this.completionRule(course);
     return {
       ...courseView(course),
       enrollments,
       certificates,
+      certificateMail: await this.messages.certificateMailCounts(courseId),
+      completionRule: { ...rule, description: describeCompletionRule(rule) },
+      startReminder: startReminder(course, new Date()),
       latestGeneration: latestTask ? await this.generation.describeTask(latestTask) : null,
       lifecycle: await this.lifecycleState(courseId),
     };
@@ -127,12 +135,14 @@ export class CoursesService {
     if (!course) throw new NotFoundError('course', courseId);
     const { confirmRetroactive, confirmTemplateChange, changedBy, ...changes } = dto;
     if (changes.endAt && course.gradesFinalizedAt) throw new ConflictError(`course ${courseId} has ended and its grades are final`);
-    if (changes.endAt && changes.endAt <= course.startAt) throw new ValidationError([{ field: 'body.endAt', message: 'must be after the course start' }]);
+    const startAt = changes.startAt ?? course.startAt;
+    if (changes.endAt && changes.endAt <= startAt) throw new ValidationError([{ field: 'body.endAt', message: 'must be after the course start' }]);
+    if (changes.startAt) this.refuseStartAt(course, changes.startAt, changes.endAt ?? course.endAt);
     const retroactive = await this.reevaluation.checkPassingGradeChange(course, changes.passingGrade, confirmRetroactive);
     const templateChanged = changes.certificateTemplate !== undefined && !sameJson(changes.certificateTemplate, course.certificateTemplate);
     if (templateChanged && !confirmTemplateChange) await this.refuseTemplateChangeAfterIssuance(courseId);
     const updated = await this.courses.changeCourse(courseId, changes, { what: templateChanged ? 'template' : 'settings', changedBy: changedBy ?? 'LMS (API key)' });
-    if (changes.endAt) await this.temporal.workflow.getHandle(courseWorkflowId(courseId)).signal(scheduleChangedSignal);
+    if (changes.endAt) await this.rereadSchedule(courseId);
     else if (
       (!course.gradesFinalizedAt && (changes.autoGenerateCertificates !== undefined || changes.learnerGeneratedEnabled !== undefined)) ||
       // The workflow mails certificates when they become visible, at any time in the course's life.
@@ -182,11 +192,35 @@ export class CoursesService {
     };
   }
 
-  /** Activation starts the course's lifecycle; deactivation stops new issuance, keeps what exists. */
+  /** A new start date of a course whose certificates are not activated must still be ahead (seed 002). */
+  private refuseStartAt(course: CourseRecord, startAt: Date, endAt: Date): void {
+    if (course.gradesFinalizedAt) throw new ConflictError(`course ${course.id} has ended and its grades are final`);
+    if (startAt >= endAt) throw new ValidationError([{ field: 'body.startAt', message: 'must be before the course end' }]);
+    const refusal = startRefusal({ certificatesActive: course.certificatesActive, startAt }, new Date());
+    if (refusal) throw new ValidationError([{ field: 'body.startAt', message: refusal }]);
+  }
+
+  /** The completion rule and grade range the course team checks before enabling certificates. */
+  async completionRule(course: CourseRecord): Promise<CompletionRule> {
+    const lessons = await this.courses.countLessons(course.id);
+    return { passingGrade: course.passingGrade.toNumber(), requiredLessons: lessons.required, optionalLessons: lessons.optional };
+  }
+
+  /**
+   * Activation starts the course's lifecycle; deactivation stops new issuance, keeps what exists.
+   * Enabling asks for `confirm: true`: the refusal names the completion rule and the grade range to check.
+   */
   async setActivation(courseId: string, dto: ActivationDto) {
     const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
-    const updated = await this.courses.changeCourse(courseId, { certificatesActive: dto.active }, { what: 'activation', changedBy: dto.changedBy ?? 'LMS (API key)' });
+    if (dto.active && !course.certificatesActive && !dto.confirm) {
+      throw new ConflictError(`${activationCheck(await this.completionRule(course))} Send confirm: true to enable them.`);
+    }
+    // Asking again for what is already so changes nothing and records nothing.
+    const updated =
+      dto.active === course.certificatesActive
+        ? course
+        : await this.courses.changeCourse(courseId, { certificatesActive: dto.active }, { what: 'activation', changedBy: dto.changedBy ?? 'LMS (API key)' });
     if (dto.active) await this.startLifecycle(courseId);
     return courseView(updated);
   }
