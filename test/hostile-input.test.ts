@@ -27,7 +27,7 @@ describe('hostile input gets a clear 4xx, quickly', () => {
 
   beforeAll(async () => {
     courseId = uniqueCourseId('Hostile');
-    const created = await ctx.api.post('/courses', { id: courseId, title: 'Parsers', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5, certificatesActive: false });
+    const created = await ctx.api.post('/courses', { id: courseId, title: 'Parsers', pacing: 'self', startAt: new Date(Date.now() + 3_600_000).toISOString(), endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5, certificatesActive: false });
     expect(created.status).toBe(201);
     requests = hostileRequests(courseId);
   });
@@ -61,7 +61,7 @@ describe('hostile input gets a clear 4xx, quickly', () => {
     expect((await send(find('png: empty chunks'))).body.fields).toEqual([{ field: 'body', message: 'more than 4096 PNG chunks' }]);
     expect((await send(find('png: compressed credential bomb'))).body.message).toContain('does not inflate to a credential');
     expect((await send(find('pdf: deflate bomb'))).body.message).toContain('no credential found');
-    expect((await send(find('csv: lines'))).body.fields).toEqual([{ field: 'body', message: 'at most 10001 lines per file' }]);
+    expect((await send(find('csv: lines'))).body.fields).toEqual([{ field: 'body', message: 'at most 100001 lines per file' }]);
     expect((await send(find('csv: commas'))).body.fields).toEqual([{ field: 'line 2', message: 'at most 32 values per line' }]);
     const logo = await send(find('logo: PNG claiming 100000 × 100000 pixels'));
     expect(logo.body.fields).toEqual([{ field: 'body.certificateTemplate.logo', message: `the image is 100000 × 100000 pixels; at most ${MAX_LOGO_SIDE} × ${MAX_LOGO_SIDE}` }]);
@@ -70,7 +70,7 @@ describe('hostile input gets a clear 4xx, quickly', () => {
     const deepHeader = (await send(find('jws: deeply nested header'))).body as unknown as { failed: string; checks: Array<{ detail: string }> };
     expect(deepHeader.failed).toBe('header');
     expect(deepHeader.checks.at(-1)!.detail).toBe('protected header is nested deeper than 32 levels');
-    expect((await send(find('pdf: over the upload limit'))).body).toMatchObject({ code: 'payload_too_large', message: 'the request body is too large' });
+    expect((await send(find('pdf: over the upload limit'))).body).toMatchObject({ code: 'payload_too_large', message: 'the body is larger than the limit of 5 MB' });
     const tooLong = await send(find('jws: 2 MB credential'));
     expect(tooLong.body).toMatchObject({ statusCode: 413, code: 'payload_too_large', message: 'a credential is at most 16384 characters' });
   });

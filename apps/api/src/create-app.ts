@@ -1,17 +1,22 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { urlencoded } from 'express';
+import { urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../shared/config';
 import { AppModule, CONTROLLERS } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { PayloadTooLargeError } from './common/errors';
 import { checkJsonShape } from './common/json-shape';
 import { ERROR_RESPONSE_SCHEMA } from './common/openapi';
 import { describeRateLimits } from './throttling/rate-limits';
 import { securityHeaders } from './common/security-headers';
 
 export const MAX_JSON_BODY = '2mb';
+/** CSV files: a 100,000-line import of long names and addresses fits. */
+export const MAX_CSV_BODY = '16mb';
+/** Bare tokens (credentials) presented as text. */
+export const MAX_TEXT_BODY = '2mb';
 /** The sign-in form: a token and a path. */
 export const MAX_FORM_BODY = '64kb';
 /** Uploaded certificate PDFs and badge PNGs for verification. */
@@ -26,10 +31,12 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // First, so every answer carries the headers, even a refused body or an unknown route.
   app.use(securityHeaders(config));
   app.useBodyParser('json', { limit: MAX_JSON_BODY, verify: checkJsonShape });
-  app.useBodyParser('text', { type: ['text/csv', 'text/plain', 'application/jwt'], limit: MAX_JSON_BODY });
+  app.useBodyParser('text', { type: 'text/csv', limit: MAX_CSV_BODY });
+  app.useBodyParser('text', { type: ['text/plain', 'application/jwt'], limit: MAX_TEXT_BODY });
   app.useBodyParser('raw', { type: ['application/pdf', 'image/png'], limit: MAX_DOCUMENT_BODY });
   // Form bodies only where a plain HTML form posts (sign-in); every other route keeps refusing them.
   app.use('/session', urlencoded({ extended: false, limit: MAX_FORM_BODY }));
+  app.use(nameBodyLimit);
   app.useGlobalFilters(new ErrorFilter());
   // Idle keep-alive connections outlive the clients' own idle timeouts (load balancers, fetch),
   // so a client never reuses a socket the server is closing at that moment.
@@ -54,6 +61,19 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   describeRateLimits(document, CONTROLLERS, config.rateLimits);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/** A body over its parser's limit answers 413 naming that limit, so the sender knows what would fit. */
+function nameBodyLimit(error: unknown, _request: Request, _response: Response, next: NextFunction): void {
+  const tooLarge = error as { type?: string; limit?: number } | null;
+  if (tooLarge?.type !== 'entity.too.large' || typeof tooLarge.limit !== 'number') return next(error);
+  next(new PayloadTooLargeError(`the body is larger than the limit of ${formatBytes(tooLarge.limit)}`));
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
 }
 
 const COMMON_ERRORS: Record<string, string> = {

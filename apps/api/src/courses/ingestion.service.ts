@@ -18,12 +18,12 @@ export class IngestionService {
   async enrollLearners(courseId: string, dto: EnrollLearnersDto) {
     const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
-    const duplicates = findDuplicates(dto.enrollments.map((e) => e.learnerId));
-    if (duplicates.length) {
-      throw new ValidationError(
-        duplicates.map((i) => ({ field: `body.enrollments.${i}.learnerId`, message: 'appears more than once in this batch' })),
-      );
-    }
+    // A learner twice in one batch is refused by row: which of the two rows the LMS meant is not ours to guess.
+    const duplicates = [
+      ...findDuplicates(dto.enrollments.map((e) => e.learnerId)).map((i) => ({ field: `body.enrollments.${i}.learnerId`, message: 'appears more than once in this batch' })),
+      ...findDuplicates(dto.enrollments.map((e) => e.email)).map((i) => ({ field: `body.enrollments.${i}.email`, message: 'appears more than once in this batch' })),
+    ];
+    if (duplicates.length) throw new ValidationError(duplicates.sort((a, b) => rowOf(a.field) - rowOf(b.field)));
     const emailOwners = await this.enrollments.findLearnersByEmail(dto.enrollments.map((e) => e.email));
     const ownerOf = new Map(emailOwners.map((l) => [l.email, l.id]));
     const clashes = dto.enrollments
@@ -55,8 +55,10 @@ export class IngestionService {
     }
     // After finalization a new grade is a regrade: it replaces the final grade too.
     const finalized = (await this.courses.gradesFinalizedAt(courseId)) !== null;
-    await this.enrollments.recordGrades(courseId, dto.grades, finalized);
-    if (finalized) await this.reevaluation.reevaluateAfterFinalization(courseId, dto.grades.map((g) => g.learnerId), 'regrade');
+    // A learner graded twice in one batch keeps the later grade, as if the rows were applied in order.
+    const latest = new Map(dto.grades.map((g) => [g.learnerId, g]));
+    await this.enrollments.recordGrades(courseId, [...latest.values()], finalized);
+    if (finalized) await this.reevaluation.reevaluateAfterFinalization(courseId, [...latest.keys()], 'regrade');
     return { courseId, recorded: dto.grades.length };
   }
 
@@ -83,8 +85,8 @@ export class IngestionService {
   async recordCompletions(courseId: string, dto: CompletionsDto) {
     await this.requireCourse(courseId);
     const [enrolled, lessons] = await Promise.all([
-      this.enrollments.listEnrolledLearnerIds(courseId, dto.completions.map((c) => c.learnerId)),
-      this.courses.findLessonIds(courseId, dto.completions.map((c) => c.lessonId)),
+      this.enrollments.listEnrolledLearnerIds(courseId, [...new Set(dto.completions.map((c) => c.learnerId))]),
+      this.courses.findLessonIds(courseId, [...new Set(dto.completions.map((c) => c.lessonId))]),
     ]);
     const knownLearners = new Set(enrolled);
     const knownLessons = new Set(lessons);
@@ -112,4 +114,9 @@ export class IngestionService {
 export function findDuplicates(values: string[]): number[] {
   const seen = new Set<string>();
   return values.flatMap((v, i) => (seen.has(v) ? [i] : (seen.add(v), [])));
+}
+
+/** The row index of a `body.<list>.<index>.<column>` field. */
+function rowOf(field: string): number {
+  return Number(field.split('.')[2]);
 }
