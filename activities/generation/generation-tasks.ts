@@ -15,10 +15,10 @@ export function createGenerationTaskActivities({ db }: ActivityDeps) {
       return task.id;
     },
 
-    /** What a queued task covers; null if the task row is gone (course deleted). */
+    /** What a queued task covers; null if the task row is gone (course deleted) or was cancelled while queued. */
     async loadGenerationTask(taskId: string): Promise<{ selection: Selection; resign: boolean } | null> {
       const task = await generationTasks.findTask(taskId);
-      if (!task) return null;
+      if (!task || task.state === 'cancelled') return null;
       return {
         selection: { kind: task.kind, groups: task.groups, learnerId: task.learnerId ?? undefined },
         // Regeneration re-signs certificates that are already issued; other tasks keep them.
@@ -26,27 +26,30 @@ export function createGenerationTaskActivities({ db }: ActivityDeps) {
       };
     },
 
-    async startGenerationTask(input: { taskId: string; workflowId: string; runId: string; total: number }): Promise<void> {
-      await generationTasks.markRunning(input);
+    /** False when the task was cancelled before it could start: the workflow then stops. */
+    async startGenerationTask(input: { taskId: string; workflowId: string; runId: string; total: number }): Promise<boolean> {
+      return generationTasks.markRunning(input);
     },
 
     async countGenerationSelection(input: { courseId: string; selection: Selection }): Promise<number> {
       return standings.countSelection(input.courseId, input.selection);
     },
 
-    async finishGenerationTask(input: { taskId: string; error?: string }): Promise<TaskCounts> {
+    /** Records how the task ended: succeeded, failed (with `error`) or cancelled, with the counts it reached. */
+    async finishGenerationTask(input: { taskId: string; error?: string; cancelled?: boolean }): Promise<TaskCounts> {
       const counts = await generationTasks.countCertificates(input.taskId);
       // The course team generated certificates (for everyone, exceptions or chosen groups): from
       // now on the course's certificates are "generated", before the task reads as done. Regrades
       // and single requests are not the instructor generating; a task that issued nothing generated nothing.
-      if (!input.error && counts.issued > 0) {
+      if (!input.error && !input.cancelled && counts.issued > 0) {
         const task = await generationTasks.findTask(input.taskId);
         if (task && INSTRUCTOR_GENERATION.has(task.kind)) {
           const course = await courses.findCourse(task.courseId);
           if (course && !course.certificatesGeneratedAt) await courses.markCertificatesGenerated(task.courseId);
         }
       }
-      await generationTasks.markFinished(input.taskId, { state: input.error ? 'failed' : 'succeeded', error: input.error ?? null, counts });
+      if (input.cancelled) await generationTasks.markFinished(input.taskId, { state: 'cancelled', counts });
+      else await generationTasks.markFinished(input.taskId, { state: input.error ? 'failed' : 'succeeded', error: input.error ?? null, counts });
       return counts;
     },
 

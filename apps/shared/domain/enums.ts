@@ -19,7 +19,7 @@ export type DisplayBehavior = (typeof DISPLAY_BEHAVIORS)[number];
 export const GENERATION_KINDS = ['all_learners', 'regenerate', 'exceptions_missing', 'exceptions_all', 'regrade', 'single_learner'] as const;
 export type GenerationKind = (typeof GENERATION_KINDS)[number];
 
-export const GENERATION_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const GENERATION_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type GenerationState = (typeof GENERATION_STATES)[number];
 
 export const CERTIFICATE_STATUSES = ['downloadable', 'notpassing', 'audit_passing', 'audit_notpassing', 'unavailable', 'error'] as const;

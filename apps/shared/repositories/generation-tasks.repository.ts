@@ -1,6 +1,7 @@
 import type { GenerationTask } from '../../../prisma/generated/client';
 import type { TaskCounts } from '../../../workflows/definitions';
 import type { Database } from '../database';
+import { pageOf } from '../page-cursor';
 import type { CertificateStatus, GenerationKind, GenerationState } from '../domain/enums';
 
 /** A generation task row as Prisma reads it. */
@@ -28,23 +29,49 @@ export class GenerationTasksRepository {
     return this.db.generationTask.findUnique({ where: { id: taskId } });
   }
 
-  /** The course's generation history, newest first. */
-  async listForCourse(courseId: string, limit = 200): Promise<GenerationTaskRecord[]> {
-    return this.db.generationTask.findMany({ where: { courseId }, orderBy: { requestedAt: 'desc' }, take: limit });
+  /** One page of the course's generation history, newest first; `after` is the previous page's last (requestedAt, id). */
+  async listForCourse(courseId: string, limit: number, after?: { at: Date; id: string }): Promise<{ tasks: GenerationTaskRecord[]; nextCursor: string | null }> {
+    const rows = await this.db.generationTask.findMany({
+      where: { courseId, ...(after ? { OR: [{ requestedAt: { lt: after.at } }, { requestedAt: after.at, id: { lt: after.id } }] } : {}) },
+      orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const page = pageOf(rows, limit, (t) => [t.requestedAt.toISOString(), t.id]);
+    return { tasks: page.items, nextCursor: page.nextCursor };
   }
 
-  async markRunning(input: { taskId: string; workflowId: string; runId: string; total: number }): Promise<void> {
-    await this.db.generationTask.update({
-      where: { id: input.taskId },
+  /** False when the task is no longer queued or running (cancelled before it started). */
+  async markRunning(input: { taskId: string; workflowId: string; runId: string; total: number }): Promise<boolean> {
+    const { count } = await this.db.generationTask.updateMany({
+      where: { id: input.taskId, state: { in: ['queued', 'running'] } },
       data: { state: 'running', startedAt: new Date(), workflowId: input.workflowId, runId: input.runId, total: input.total, error: null },
     });
+    return count === 1;
   }
 
-  async markFinished(taskId: string, outcome: { state: Extract<GenerationState, 'succeeded' | 'failed'>; error: string | null; counts: TaskCounts }): Promise<void> {
+  /** A cancelled task keeps the note its cancellation left in `error` (who cancelled it) unless given one. */
+  async markFinished(taskId: string, outcome: { state: Extract<GenerationState, 'succeeded' | 'failed' | 'cancelled'>; error?: string | null; counts: TaskCounts }): Promise<void> {
     await this.db.generationTask.update({
       where: { id: taskId },
       data: { state: outcome.state, finishedAt: new Date(), error: outcome.error, ...outcome.counts },
     });
+  }
+
+  /**
+   * Cancels a task that has not started: true if it was still queued. The conditional update
+   * decides the race with the lifecycle starting it.
+   */
+  async cancelQueued(taskId: string, note: string): Promise<boolean> {
+    const { count } = await this.db.generationTask.updateMany({
+      where: { id: taskId, state: 'queued' },
+      data: { state: 'cancelled', finishedAt: new Date(), error: note },
+    });
+    return count === 1;
+  }
+
+  /** Notes on a running task who cancelled it; its workflow records the end. */
+  async noteCancellation(taskId: string, note: string): Promise<void> {
+    await this.db.generationTask.updateMany({ where: { id: taskId, state: 'running' }, data: { error: note } });
   }
 
   /** Counts come from the certificate rows the task wrote, so a retried chunk never counts twice. */

@@ -25,4 +25,7 @@ export type RequestGenerationDto = z.infer<typeof requestGenerationSchema>;
 export const retryTaskSchema = z.object({ requestedBy: z.string().trim().min(1).max(255).optional() }).strict();
 export type RetryTaskDto = z.infer<typeof retryTaskSchema>;
 
+export const cancelTaskSchema = z.object({ cancelledBy: z.string().trim().min(1).max(255).optional() }).strict();
+export type CancelTaskDto = z.infer<typeof cancelTaskSchema>;
+
 export const taskIdParam = z.uuid('must be a generation task id (UUID)');

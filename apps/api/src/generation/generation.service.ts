@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../../shared/config';
 import type { CertificateStatus, GenerationKind } from '../../../shared/domain/enums';
 import { CoursesRepository, GenerationTasksRepository } from '../../../shared/repositories';
 import type { GenerationTaskRecord } from '../../../shared/repositories/generation-tasks.repository';
 import { courseWorkflowId, lifecycleInput } from '../../../shared/temporal';
 import { courseLifecycleWorkflow } from '../../../../workflows/course-lifecycle';
-import { generationRequestedSignal } from '../../../../workflows/definitions';
+import { generationRequestedSignal, generationWorkflowId } from '../../../../workflows/definitions';
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { CONFIG, TEMPORAL_CLIENT } from '../common/tokens';
@@ -84,10 +84,46 @@ export class GenerationService {
     });
   }
 
-  async listTasks(courseId: string) {
+  /** One page of the generation history, newest first. */
+  /**
+   * A queued task is cancelled here, before the lifecycle starts it; a running one by cancelling
+   * its workflow, which stops its chunks and records the task as cancelled with its counts.
+   */
+  async cancelTask(taskId: string, cancelledBy: string) {
+    const task = await this.tasks.findTask(taskId);
+    if (!task) throw new NotFoundError('generation task', taskId);
+    const note = `Cancelled by ${cancelledBy}`;
+    if (task.state === 'queued' && (await this.tasks.cancelQueued(taskId, note))) {
+      // The lifecycle may have started its workflow a moment before: that run stops too.
+      await this.cancelWorkflow(taskId);
+      return this.getTask(taskId);
+    }
+    const current = task.state === 'queued' ? await this.tasks.findTask(taskId) : task;
+    if (current?.state === 'running') {
+      // Noted first: the workflow may record the end before this answer is sent.
+      await this.tasks.noteCancellation(taskId, note);
+      if (await this.cancelWorkflow(taskId)) return this.getTask(taskId);
+    }
+    const ended = (await this.tasks.findTask(taskId))?.state ?? task.state;
+    const how = ended === 'cancelled' ? 'been cancelled' : ended === 'succeeded' || ended === 'failed' ? ended : 'finished';
+    throw new ConflictError(`generation task ${taskId} has already ${how}: only a queued or running task can be cancelled`);
+  }
+
+  /** False when the task's workflow has already finished (or never started). */
+  private async cancelWorkflow(taskId: string): Promise<boolean> {
+    try {
+      await this.temporal.workflow.getHandle(generationWorkflowId(taskId)).cancel();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  async listTasks(courseId: string, limit: number, after?: { at: Date; id: string }) {
     if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
-    const tasks = await this.tasks.listForCourse(courseId);
-    return Promise.all(tasks.map((t) => this.describeTask(t)));
+    const page = await this.tasks.listForCourse(courseId, limit, after);
+    return { tasks: await Promise.all(page.tasks.map((t) => this.describeTask(t))), nextCursor: page.nextCursor };
   }
 
   async getTask(taskId: string) {
