@@ -10,4 +10,6 @@ export interface ActivityDeps {
   issuer: { publicUrl: string; name: string; format?: CredentialFormat };
   /** Null when no SMTP server is configured: mail activities then send nothing. */
   mailer?: Mailer | null;
+  /** Certificate mails per second for this worker (CERTIFICATE_MAIL_RATE); unset: 10. */
+  certificateMailRate?: number;
 }

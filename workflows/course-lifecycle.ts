@@ -89,7 +89,7 @@ export async function courseLifecycleWorkflow(input: CourseLifecycleInput): Prom
           });
           if (task.selection.kind === 'all_learners') await activities.markCertificatesGenerated(input.courseId);
         } catch {
-          // The task is recorded as failed with its reason; the instructor can retry it.
+          // The task is recorded as failed (with its reason) or cancelled; the instructor can retry it.
         }
       }
       state.currentTaskId = null;
@@ -132,7 +132,9 @@ export async function courseLifecycleWorkflow(input: CourseLifecycleInput): Prom
         const visibleAt = Date.parse(timing.visibleFrom);
         if (visibleAt <= now) {
           try {
-            await mail.sendCertificateMails({ courseId: input.courseId });
+            // New runs hand the mail to the course's mail workflow instead of waiting for it.
+            if (patched('certificate-mail-leaves-lifecycle')) await activities.requestCertificateMails({ courseId: input.courseId });
+            else await mail.sendCertificateMails({ courseId: input.courseId });
           } catch {
             // Retries exhausted: the unsent mails stay pending for the next run or task.
           }

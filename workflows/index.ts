@@ -3,3 +3,4 @@ export { courseLifecycleWorkflow } from './course-lifecycle';
 export { generateCertificatesWorkflow } from './generate-certificates';
 export { learnerCertificateWorkflow } from './learner-certificate';
 export { courseMessageWorkflow } from './course-message';
+export { courseMailWorkflow } from './course-mail';

@@ -77,6 +77,7 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Course Certificates <certificates@localhost>'),
+  CERTIFICATE_MAIL_RATE: z.coerce.number().positive().max(10_000).default(10),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   TRUST_PROXY: trustProxy.default(false),
   RATE_LIMIT_PUBLIC: rateLimit.default(rateLimitOf('300/1m')),
@@ -105,7 +106,12 @@ export interface AppConfig {
   /** Browser sessions: how long one lasts (absolute, from sign-in) and how long a sign-in token may live. */
   sessions: { ttlMs: number; signInTokenMaxAgeMs: number };
   /** No SMTP_URL: mails are not sent (the service says so once at start). */
-  mail: { smtpUrl?: string; from: string };
+  mail: {
+    smtpUrl?: string;
+    from: string;
+    /** Certificate mails per second per worker, whatever the number of courses mailing at once (the relay's limit). */
+    certificateRate: number;
+  };
   logLevel: RawConfig['LOG_LEVEL'];
   /**
    * Whether course teams (instructors) may generate and issue certificates themselves (seed 000:
@@ -173,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiKeyHashes: c.API_KEY_HASHES ? c.API_KEY_HASHES.split(',') : [],
     },
     sessions: { ttlMs: c.SESSION_TTL, signInTokenMaxAgeMs: c.SIGN_IN_TOKEN_MAX_AGE },
-    mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
+    mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM, certificateRate: c.CERTIFICATE_MAIL_RATE },
     logLevel: c.LOG_LEVEL,
     permissions: { courseTeamsMayGenerate: c.COURSE_TEAMS_MAY_GENERATE },
     rateLimits: {

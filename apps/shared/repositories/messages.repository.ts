@@ -1,5 +1,6 @@
 import type { CourseMessage } from '../../../prisma/generated/client';
-import { validCertificateWhere } from '../certificate-validity.sql';
+import { Prisma } from '../../../prisma/generated/client';
+import { isValidCertificateSql, validCertificateWhere } from '../certificate-validity.sql';
 import type { VisibilityInput } from '../domain/certificate-visibility';
 import type { Database } from '../database';
 
@@ -13,6 +14,19 @@ export interface PendingCertificateMail {
   learnerEmail: string;
   courseTitle: string;
   cc: string | null;
+}
+
+/** A pending certificate mail a sender has claimed: nobody else takes it until the claim runs out. */
+export interface ClaimedCertificateMail extends PendingCertificateMail {
+  /** Earlier tries the relay answered with a temporary refusal. */
+  attempts: number;
+}
+
+/** The "certificate available" mails of a course: sent, still to send (or being sent), refused for good. */
+export interface CertificateMailCounts {
+  sent: number;
+  pending: number;
+  failed: number;
 }
 
 export interface MessageRecipient {
@@ -54,7 +68,67 @@ export class MessagesRepository {
   }
 
   async markCertificateMailSent(certificateId: string): Promise<void> {
-    await this.db.certificate.update({ where: { id: certificateId }, data: { mailSentAt: new Date() } });
+    await this.db.certificate.update({ where: { id: certificateId }, data: { mailSentAt: new Date(), mailClaimedUntil: null } });
+  }
+
+  /**
+   * Claims up to `limit` unsent, not failed certificate mails of the course (of one learner with
+   * `learnerId`) for `leaseMs`, in learner order. Rows another sender holds are skipped, so two
+   * senders (the course's mail workflow, a learner's request) never send the same mail. The
+   * `claimant`'s own claims are taken back at once: its retry after a crashed worker resumes
+   * without waiting for the claims to run out.
+   */
+  async claimCertificateMails(courseId: string, learnerId: string | undefined, limit: number, leaseMs: number, claimant: string): Promise<ClaimedCertificateMail[]> {
+    // Claims are compared with the database's clock only, so workers' clocks cannot disagree.
+    const now = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+    const rows = await this.db.$queryRaw<Array<ClaimedCertificateMail>>`
+      WITH claimed AS (
+        UPDATE certificates SET mail_claimed_until = ${now} + ${leaseMs}::double precision * interval '1 millisecond', mail_claimed_by = ${claimant}
+        WHERE id IN (
+          SELECT c.id FROM certificates c
+          WHERE c.course_id = ${courseId} ${learnerId ? Prisma.sql`AND c.learner_id = ${learnerId}` : Prisma.empty}
+            AND c.mail_sent_at IS NULL AND c.mail_failed_at IS NULL
+            AND (c.mail_claimed_until IS NULL OR c.mail_claimed_until < ${now} OR c.mail_claimed_by = ${claimant})
+            AND ${isValidCertificateSql('c')}
+          ORDER BY c.learner_id
+          LIMIT ${limit}::int
+          FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id, course_id, learner_id, mail_attempts
+      )
+      SELECT claimed.id::text AS "certificateId", l.name AS "learnerName", l.email AS "learnerEmail", co.title AS "courseTitle",
+             co.certificate_mail_cc AS cc, claimed.mail_attempts AS attempts
+      FROM claimed JOIN learners l ON l.id = claimed.learner_id JOIN courses co ON co.id = claimed.course_id
+      ORDER BY claimed.learner_id`;
+    return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
+  }
+
+  /** Gives claimed mails back (their sender stops early), so the next sender takes them at once. */
+  async releaseCertificateMails(certificateIds: string[]): Promise<void> {
+    if (certificateIds.length === 0) return;
+    await this.db.certificate.updateMany({ where: { id: { in: certificateIds }, mailSentAt: null }, data: { mailClaimedUntil: null } });
+  }
+
+  /**
+   * The relay refused the mail: for good (`permanent`), or for now, counted as one attempt; the
+   * mail fails once it reaches `maxAttempts`. Either way the claim is given back.
+   */
+  async recordCertificateMailRefused(certificateId: string, error: string, permanent: boolean, maxAttempts: number): Promise<void> {
+    await this.db.$executeRaw`
+      UPDATE certificates
+      SET mail_attempts = mail_attempts + 1, mail_error = ${error.slice(0, 1000)}, mail_claimed_until = NULL,
+          mail_failed_at = CASE WHEN ${permanent}::boolean OR mail_attempts + 1 >= ${maxAttempts}::int THEN now() AT TIME ZONE 'UTC' ELSE NULL END
+      WHERE id = ${certificateId}::uuid AND mail_sent_at IS NULL`;
+  }
+
+  /** Sent, pending (valid certificates not yet announced, whether or not they are visible yet) and failed mails. */
+  async certificateMailCounts(courseId: string): Promise<CertificateMailCounts> {
+    const [row] = await this.db.$queryRaw<Array<{ sent: bigint; pending: bigint; failed: bigint }>>`
+      SELECT count(*) FILTER (WHERE c.mail_sent_at IS NOT NULL) AS sent,
+             count(*) FILTER (WHERE c.mail_sent_at IS NULL AND c.mail_failed_at IS NULL AND ${isValidCertificateSql('c')}) AS pending,
+             count(*) FILTER (WHERE c.mail_sent_at IS NULL AND c.mail_failed_at IS NOT NULL AND ${isValidCertificateSql('c')}) AS failed
+      FROM certificates c WHERE c.course_id = ${courseId}`;
+    return { sent: Number(row?.sent ?? 0), pending: Number(row?.pending ?? 0), failed: Number(row?.failed ?? 0) };
   }
 
   /** The message with its course's title; null when it is gone. */

@@ -19,7 +19,7 @@ export async function createWorker({ config, deps, connection, workflowBundlePat
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities(deps),
+    activities: createActivities({ certificateMailRate: config.mail.certificateRate, ...deps }),
     ...(workflowBundlePath
       ? { workflowBundle: { codePath: workflowBundlePath } }
       : { workflowsPath: require.resolve(WORKFLOWS_PATH) }),
