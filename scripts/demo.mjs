@@ -64,7 +64,7 @@ async function main() {
   const stamp = new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
   const courseId = `course-v1:Demo+CERT101+${stamp}`;
   const endAt = new Date(Date.now() + endsInSeconds * 1000).toISOString();
-  await call('POST', '/courses', { id: courseId, title: 'Trustworthy Certificates 101', pacing: 'instructor', endAt, passingGrade: 0.6, autoGenerateCertificates: true });
+  await call('POST', '/courses', { id: courseId, title: 'Trustworthy Certificates 101', pacing: 'instructor', endAt, certificatesActive: true, passingGrade: 0.6, autoGenerateCertificates: true });
   note(`course ${courseId} created; it ends at ${endAt}`);
 
   const people = Array.from({ length: learners }, (_, i) => ({
@@ -98,7 +98,17 @@ async function main() {
   const task = /** @type {GenerationView} */ (course.latestGeneration);
   note(`generation ${task.state}: ${task.issued} issued, ${task.done - task.issued} not eligible, ${task.failed} failed`);
 
-  const certificates = /** @type {CertificateView[]} */ (await call('GET', `/courses/${encodeURIComponent(courseId)}/certificates`));
+  // The list comes a page at a time.
+  /** @type {CertificateView[]} */
+  const certificates = [];
+  for (let cursor = ''; ; ) {
+    const page = /** @type {{ certificates: CertificateView[], nextCursor: string | null }} */ (
+      await call('GET', `/courses/${encodeURIComponent(courseId)}/certificates?limit=500${cursor ? `&cursor=${cursor}` : ''}`)
+    );
+    certificates.push(...page.certificates);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
   for (const c of certificates.filter((certificate) => certificate.status === 'downloadable')) {
     console.log(
       JSON.stringify({

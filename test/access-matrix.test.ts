@@ -37,6 +37,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /courses/:courseId/certificate-preview': STAFF_X,
   'GET /courses/:courseId/certificate-preview.pdf': STAFF_X,
   'GET /courses/:courseId/certificates': STAFF_X,
+  'GET /courses/:courseId/invalidations': STAFF_X,
   'POST /courses/:courseId/farewell': STAFF_X,
   'GET /certificates/:certificateId/credential.jwt': STAFF_X_OR_LEARNER_A,
   'GET /certificates/:certificateId/certificate.pdf': STAFF_X_OR_LEARNER_A,
@@ -51,6 +52,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /courses/:courseId/generation-tasks': STAFF_X,
   'GET /generation-tasks/:taskId': STAFF_X,
   'POST /generation-tasks/:taskId/retry': STAFF_X,
+  'POST /generation-tasks/:taskId/cancel': STAFF_X,
   'GET /courses/:courseId/exceptions': STAFF_X,
   'POST /courses/:courseId/exceptions': STAFF_X,
   'POST /courses/:courseId/exceptions/import': STAFF_X,
@@ -89,7 +91,7 @@ describe('access: every route × every kind of caller', () => {
 
     const suffix = ids.courseId.slice(-8);
     for (const id of [ids.courseId, ids.otherCourseId]) {
-      await ctx.api.post('/courses', { id, title: `Access ${id}`, pacing: 'instructor', endAt: new Date(Date.now() + 1000).toISOString(), passingGrade: 0.5 });
+      await ctx.api.post('/courses', { id, title: `Access ${id}`, pacing: 'instructor', endAt: new Date(Date.now() + 1000).toISOString(), certificatesActive: true, passingGrade: 0.5 });
       await ctx.api.put(`/courses/${id}/enrollments`, {
         enrollments: [
           { learnerId: 'learner-a', email: `a-${suffix}@example.org`, name: 'Learner A', mode: 'verified' },
@@ -99,8 +101,8 @@ describe('access: every route × every kind of caller', () => {
     }
     await ctx.api.put(`/courses/${ids.courseId}/grades`, { grades: [{ learnerId: 'learner-a', grade: 0.9 }] });
     await generateAfterCourseEnd(ctx.api, ids.courseId);
-    ids.certificateId = (await ctx.api.get(`/courses/${ids.courseId}/certificates`)).body.find((c: { learnerId: string }) => c.learnerId === 'learner-a').id;
-    ids.taskId = (await ctx.api.get(`/courses/${ids.courseId}/generation-tasks`)).body[0].id;
+    ids.certificateId = (await ctx.api.get(`/courses/${ids.courseId}/certificates`)).body.certificates.find((c: { learnerId: string }) => c.learnerId === 'learner-a').id;
+    ids.taskId = (await ctx.api.get(`/courses/${ids.courseId}/generation-tasks`)).body.tasks[0].id;
     ids.thumbprint = (await ctx.api.get('/.well-known/jwks.json')).body.keys[0].kid.split('/').pop();
   }, 60_000);
 

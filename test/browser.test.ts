@@ -30,7 +30,7 @@ describe('in a browser: instructor, learner and employer', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     const far = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    await ctx.api.post('/courses', { id: instructorCourse, title: 'Applied Cryptography', pacing: 'instructor', endAt: far, passingGrade: 0.6 });
+    await ctx.api.post('/courses', { id: instructorCourse, title: 'Applied Cryptography', pacing: 'instructor', endAt: far, certificatesActive: true, passingGrade: 0.6 });
     const people = Array.from({ length: LEARNERS }, (_, k) => ({
       learnerId: learnerId(k + 1),
       email: `${learnerId(k + 1)}@example.org`,
@@ -40,7 +40,7 @@ describe('in a browser: instructor, learner and employer', () => {
     await ctx.api.put(`/courses/${instructorCourse}/enrollments`, { enrollments: people });
     await ctx.api.put(`/courses/${instructorCourse}/grades`, { grades: people.map((p, k) => ({ learnerId: p.learnerId, grade: k % 10 === 9 ? 0.3 : 0.8 })) });
 
-    await ctx.api.post('/courses', { id: selfPacedCourse, title: 'Self-paced Statistics', pacing: 'self', endAt: far, passingGrade: 0.5 });
+    await ctx.api.post('/courses', { id: selfPacedCourse, title: 'Self-paced Statistics', pacing: 'self', endAt: far, certificatesActive: true, passingGrade: 0.5 });
     await ctx.api.put(`/courses/${selfPacedCourse}/enrollments`, { enrollments: [{ learnerId: learnerId(1), email: `${learnerId(1)}@example.org`, name: 'Łucja Żółć', mode: 'verified' }] });
     await ctx.api.put(`/courses/${selfPacedCourse}/grades`, { grades: [{ learnerId: learnerId(1), grade: 0.75 }] });
   }, 60_000);
@@ -171,7 +171,7 @@ describe('in a browser: instructor, learner and employer', () => {
   }, 60_000);
 
   it('employer: scans the QR link and sees VALID, then REVOKED once the instructor invalidates it', async () => {
-    const certificates = (await ctx.api.get(`/courses/${instructorCourse}/certificates?learner=${learnerId(2)}`)).body;
+    const certificates = (await ctx.api.get(`/courses/${instructorCourse}/certificates?learner=${learnerId(2)}`)).body.certificates;
     const verifyUrl: string = certificates[0].verifyUrl;
 
     const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });

@@ -23,7 +23,7 @@ describe('pages under the Content-Security-Policy', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     const far = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    await ctx.api.post('/courses', { id: course, title: 'Content Security', pacing: 'instructor', endAt: far, passingGrade: 0.5 });
+    await ctx.api.post('/courses', { id: course, title: 'Content Security', pacing: 'instructor', endAt: far, certificatesActive: true, passingGrade: 0.5 });
     await ctx.api.put(`/courses/${course}/enrollments`, { enrollments: [{ learnerId: learner, email: `${learner}@example.org`, name: 'Ada Lovelace', mode: 'verified' }] });
     await ctx.api.put(`/courses/${course}/grades`, { grades: [{ learnerId: learner, grade: 0.9 }] });
   }, 60_000);
@@ -79,7 +79,7 @@ describe('pages under the Content-Security-Policy', () => {
 
   it('the verification page: styled from /assets/verify.css, the verdict in its colour, nothing blocked', async () => {
     const certificates = await waitFor('an issued certificate', async () => {
-      const rows = (await ctx.api.get(`/courses/${course}/certificates?learner=${learner}`)).body as Array<{ id: string; status: string }>;
+      const rows = (await ctx.api.get(`/courses/${course}/certificates?learner=${learner}`)).body.certificates as Array<{ id: string; status: string }>;
       return rows.find((row) => row.status === 'downloadable');
     });
     const { page, violations } = await open(`/verify/${certificates.id}`);

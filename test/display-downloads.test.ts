@@ -60,23 +60,25 @@ async function issueOne(api: Api, row: Row): Promise<Issued> {
     id: courseId,
     title: `Downloads ${row.behavior} ${row.moment}`,
     pacing: 'instructor',
-    startAt: at(-10).toISOString(),
-    endAt: row.endAt.toISOString(),
+    // Certificates are off and the course cannot start before they are on: it is scheduled ahead,
+    // then given the row's dates once they are activated.
+    startAt: at(60).toISOString(),
+    endAt: at(90).toISOString(),
     certificateAvailableAt: row.certificateAvailableAt?.toISOString(),
     displayBehavior: row.behavior,
     passingGrade: 0.6,
-    certificatesActive: false,
   });
   expect(created.status).toBe(201);
   const learnerId = `dl-${courseId.slice(-8)}`;
   expect((await api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId, email: `${learnerId}@example.org`, name: 'Grace Hopper', mode: 'verified' }] })).status).toBe(200);
   expect((await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId, grade: 0.9 }] })).status).toBe(200);
-  expect((await api.put(`/courses/${courseId}/certificates/activation`, { active: true })).status).toBe(200);
+  expect((await api.put(`/courses/${courseId}/certificates/activation`, { active: true, confirm: true })).status).toBe(200);
+  expect((await api.patch(`/courses/${courseId}`, { startAt: at(-10).toISOString(), endAt: row.endAt.toISOString() })).status).toBe(200);
   const task = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners' });
   expect(task.status).toBe(202);
   await waitFor(`generation in ${courseId}`, async () => ((await api.get(`/generation-tasks/${task.body.id}`)).body.state === 'succeeded' ? true : null));
   const certificates = await api.get(`/courses/${courseId}/certificates`);
-  const certificate = certificates.body.find((c: { learnerId: string; status: string }) => c.learnerId === learnerId && c.status === 'downloadable');
+  const certificate = certificates.body.certificates.find((c: { learnerId: string; status: string }) => c.learnerId === learnerId && c.status === 'downloadable');
   expect(certificate).toBeDefined();
   return { courseId, learnerId, certificateId: certificate.id };
 }
@@ -166,7 +168,7 @@ describe('downloads follow the display behaviour and the activation (learner) an
     it('serves the learner again once certificates are enabled again', async () => {
       const row = ROWS.find((r) => r.behavior === 'early_no_info')!;
       const { courseId, certificateId } = issued.get(row)!;
-      expect((await ctx.api.put(`/courses/${courseId}/certificates/activation`, { active: true })).status).toBe(200);
+      expect((await ctx.api.put(`/courses/${courseId}/certificates/activation`, { active: true, confirm: true })).status).toBe(200);
       expect(await downloads(ctx.service.baseUrl, headers.learner(row), certificateId)).toEqual(served);
     });
   });

@@ -182,10 +182,11 @@ describe('what learners see, for every display behaviour x pacing x standing (in
       id: courseId,
       title: `Display matrix ${index}: ${scenario.label}`,
       pacing: scenario.pacing,
-      ...(scenario.schedule.startAt ? { startAt: scenario.schedule.startAt.toISOString() } : {}),
-      endAt: scenario.schedule.endAt.toISOString(),
+      // Certificates are off and the course cannot start before they are on: it is scheduled
+      // ahead, activated, then given the scenario's dates.
+      startAt: new Date(now + 60 * DAY).toISOString(),
+      endAt: new Date(now + 90 * DAY).toISOString(),
       passingGrade: 0.6,
-      certificatesActive: false,
       displayBehavior: scenario.behavior,
       certificateAvailableAt: scenario.availableAt?.toISOString() ?? null,
       learnerGeneratedEnabled: scenario.learnerGenerated,
@@ -206,7 +207,9 @@ describe('what learners see, for every display behaviour x pacing x standing (in
   }
 
   async function issue(scenario: Scenario, courseId: string): Promise<void> {
-    expect((await ctx.api.put(`/courses/${courseId}/certificates/activation`, { active: true })).status).toBe(200);
+    expect((await ctx.api.put(`/courses/${courseId}/certificates/activation`, { active: true, confirm: true })).status).toBe(200);
+    const startAt = scenario.schedule.startAt ?? new Date(now - DAY);
+    expect((await ctx.api.patch(`/courses/${courseId}`, { startAt: startAt.toISOString(), endAt: scenario.schedule.endAt.toISOString() })).status).toBe(200);
 
     if (scenario.pacing === 'self' || scenario.learnerGenerated) {
       const requested = await ctx.api.post(`/courses/${courseId}/learners/${learnerId('passed')}/certificate`);
@@ -270,7 +273,7 @@ describe('what learners see, for every display behaviour x pacing x standing (in
   /** What the learner's own download of their certificate's PDF answers, or that there is none. */
   async function pdfAnswer(standing: Standing, courseId: string): Promise<{ pdf: Pdf; certificateId: string | null }> {
     const list = await ctx.api.get(`/courses/${courseId}/certificates?learner=${learnerId(standing)}`);
-    const issued = (list.body as Array<{ id: string; status: string }>).find((c) => c.status === 'downloadable');
+    const issued = (list.body.certificates as Array<{ id: string; status: string }>).find((c) => c.status === 'downloadable');
     if (!issued) return { pdf: 'no certificate', certificateId: null };
     const answer = await sessions.get(standing)!.request.get(`${ctx.service.baseUrl}/certificates/${issued.id}/certificate.pdf`);
     return { pdf: answer.status() === 200 ? 200 : 'refused', certificateId: issued.id };

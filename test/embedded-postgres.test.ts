@@ -28,7 +28,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
   it('runs the migrations, the issuance activities and the uniqueness constraint', async () => {
     const courseId = 'course-v1:Embedded+PG+1';
     await db.course.create({
-      data: { id: courseId, title: 'Embedded', pacing: 'instructor', startAt: new Date(), endAt: new Date(), passingGrade: 0.6 },
+      data: { id: courseId, title: 'Embedded', pacing: 'instructor', startAt: new Date(), endAt: new Date(), certificatesActive: true, passingGrade: 0.6 },
     });
     const learners = Array.from({ length: 20 }, (_, i) => ({ id: `pg-${String(i).padStart(2, '0')}`, email: `pg${i}@example.org`, name: `PG ${i}` }));
     await db.learner.createMany({ data: learners });
@@ -70,12 +70,12 @@ describe('embedded PostgreSQL (PGlite)', () => {
       const api = httpClient(service.baseUrl, { 'x-api-key': process.env.TEST_API_KEY! });
       const courseId = uniqueCourseId('Embedded');
       expect((await api.get('/health')).body.database.status).toBe('up');
-      const created = await api.post('/courses', { id: courseId, title: 'On PGlite', pacing: 'instructor', endAt: new Date(Date.now() + 1500).toISOString(), passingGrade: 0.5, autoGenerateCertificates: true });
+      const created = await api.post('/courses', { id: courseId, title: 'On PGlite', pacing: 'instructor', endAt: new Date(Date.now() + 1500).toISOString(), certificatesActive: true, passingGrade: 0.5, autoGenerateCertificates: true });
       expect(created.status).toBe(201);
       await api.put(`/courses/${courseId}/enrollments`, { enrollments: [{ learnerId: 'lite', email: 'lite@example.org', name: 'Lite Learner', mode: 'verified' }] });
       await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: 'lite', grade: 0.8 }] });
       await waitFor('issuance on PGlite', async () => Boolean((await api.get(`/courses/${courseId}`)).body.certificatesGeneratedAt));
-      const [certificate] = (await api.get(`/courses/${courseId}/certificates`)).body;
+      const [certificate] = (await api.get(`/courses/${courseId}/certificates`)).body.certificates;
       expect((await api.get(`/verify/${certificate.id}`)).body).toMatchObject({ verdict: 'valid', learner: { name: 'Lite Learner' } });
     } finally {
       await service.stop();

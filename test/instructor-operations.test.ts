@@ -10,6 +10,7 @@ async function createEndedCourse(api: Api, label: string, extra: Record<string, 
     title: `${label} course`,
     pacing: 'instructor',
     endAt: new Date(Date.now() + 1000).toISOString(),
+    certificatesActive: true,
     passingGrade: 0.6,
     ...extra,
   });
@@ -40,7 +41,7 @@ async function waitForTask(api: Api, taskId: string) {
 
 async function statuses(api: Api, courseId: string): Promise<Record<string, string>> {
   const list = await api.get(`/courses/${courseId}/certificates`);
-  return Object.fromEntries(list.body.map((c: { learnerId: string; status: string }) => [c.learnerId, c.status]));
+  return Object.fromEntries(list.body.certificates.map((c: { learnerId: string; status: string }) => [c.learnerId, c.status]));
 }
 
 describe('instructor operations, through the course lifecycle workflow', () => {
@@ -90,7 +91,7 @@ describe('instructor operations, through the course lifecycle workflow', () => {
     expect(done).toMatchObject({ state: 'succeeded', total: 3, done: 3, issued: 3, failed: 0 });
     expect(await statuses(ctx.api, courseId)).toMatchObject({ [id('fail1')]: 'downloadable', [id('fail2')]: 'downloadable', [id('fail3')]: 'downloadable' });
     const list = await ctx.api.get(`/courses/${courseId}/exceptions`);
-    expect(list.body.every((e: { certificateGeneratedAt: string | null }) => e.certificateGeneratedAt !== null)).toBe(true);
+    expect(list.body.exceptions.every((e: { certificateGeneratedAt: string | null }) => e.certificateGeneratedAt !== null)).toBe(true);
 
     // Again, for those without a certificate: nobody left.
     const again = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'exceptions_missing', requestedBy: 'prof@example.org' });
@@ -98,7 +99,7 @@ describe('instructor operations, through the course lifecycle workflow', () => {
 
     const removed = await ctx.api.post(`/courses/${courseId}/exceptions/${id('fail1')}/removal`, { removedBy: 'prof@example.org' });
     expect(removed.body).toEqual({ courseId, learnerId: id('fail1'), removed: true, certificateInvalidated: true });
-    const cert = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.find((c: { learnerId: string }) => c.learnerId === id('fail1'));
+    const cert = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.certificates.find((c: { learnerId: string }) => c.learnerId === id('fail1'));
     expect((await ctx.api.get(`/verify/${cert.id}`)).body.verdict).toBe('revoked');
 
     // "All on the list" re-evaluates the two still listed; the removed learner is not on it.
@@ -122,7 +123,7 @@ describe('instructor operations, through the course lifecycle workflow', () => {
       { id: 'c', grade: 0.5 },
     ]);
     const generated = await generateAfterCourseEnd(ctx.api, courseId);
-    const before = (await ctx.api.get(`/courses/${courseId}/certificates`)).body;
+    const before = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.certificates;
     const idOf = (learner: string) => before.find((c: { learnerId: string }) => c.learnerId === learner).id;
 
     // Regrade after issuance: a now-passing learner is issued, a now-failing one loses it.
@@ -139,13 +140,13 @@ describe('instructor operations, through the course lifecycle workflow', () => {
 
     const regen = await ctx.api.post(`/courses/${courseId}/generation-tasks`, { kind: 'regenerate', groups: ['downloadable'], requestedBy: 'prof@example.org' });
     expect(await waitForTask(ctx.api, regen.body.id)).toMatchObject({ kind: 'regenerate', groups: ['downloadable'], total: 1, done: 1, issued: 1 });
-    const after = (await ctx.api.get(`/courses/${courseId}/certificates`)).body;
+    const after = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.certificates;
     for (const c of after) expect(c.id).toBe(idOf(c.learnerId));
 
     const history = await ctx.api.get(`/courses/${courseId}/generation-tasks`);
-    expect(history.body.map((t: { kind: string }) => t.kind)).toEqual(['regenerate', 'regrade', 'all_learners']);
-    expect(history.body[2]).toMatchObject({ id: generated.id, state: 'succeeded', total: 3 });
-    expect(history.body[2].requestedBy).not.toBe('system');
+    expect(history.body.tasks.map((t: { kind: string }) => t.kind)).toEqual(['regenerate', 'regrade', 'all_learners']);
+    expect(history.body.tasks[2]).toMatchObject({ id: generated.id, state: 'succeeded', total: 3 });
+    expect(history.body.tasks[2].requestedBy).not.toBe('system');
 
     const retried = await ctx.api.post(`/generation-tasks/${regen.body.id}/retry`, { requestedBy: 'prof@example.org' });
     expect(retried.status).toBe(202);
@@ -186,7 +187,7 @@ describe('on-demand certificates (self-paced)', () => {
 
   it('issues synchronously, gives the reason when not eligible, and concurrent requests get one certificate', async () => {
     const courseId = uniqueCourseId('OnDemand');
-    await ctx.api.post('/courses', { id: courseId, title: 'Self-paced', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.7 });
+    await ctx.api.post('/courses', { id: courseId, title: 'Self-paced', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.7 });
     const id = await enroll(ctx.api, courseId, [
       { id: 'eager', grade: 0.8 },
       { id: 'early', grade: 0.5 },
@@ -211,7 +212,7 @@ describe('on-demand certificates (self-paced)', () => {
 
   it('holds when hundreds of learners ask in the same second', async () => {
     const courseId = uniqueCourseId('Crowd');
-    await ctx.api.post('/courses', { id: courseId, title: 'Crowd', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5 });
+    await ctx.api.post('/courses', { id: courseId, title: 'Crowd', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.5 });
     const crowd = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, grade: i % 4 === 0 ? 0.2 : 0.9 }));
     const id = await enroll(ctx.api, courseId, crowd);
     const started = Date.now();
@@ -225,7 +226,7 @@ describe('on-demand certificates (self-paced)', () => {
 
   it('requires identity verification where the course asks for it', async () => {
     const courseId = uniqueCourseId('IdV');
-    await ctx.api.post('/courses', { id: courseId, title: 'IdV', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.5, idVerificationRequired: true });
+    await ctx.api.post('/courses', { id: courseId, title: 'IdV', pacing: 'self', endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.5, idVerificationRequired: true });
     const suffix = courseId.slice(-8);
     await ctx.api.put(`/courses/${courseId}/enrollments`, {
       enrollments: [
@@ -240,7 +241,7 @@ describe('on-demand certificates (self-paced)', () => {
 
   it('refuses on-demand requests in an instructor-paced course', async () => {
     const courseId = uniqueCourseId('NoDemand');
-    await ctx.api.post('/courses', { id: courseId, title: 'Paced', pacing: 'instructor', endAt: new Date(Date.now() + 86_400_000).toISOString(), passingGrade: 0.7 });
+    await ctx.api.post('/courses', { id: courseId, title: 'Paced', pacing: 'instructor', endAt: new Date(Date.now() + 86_400_000).toISOString(), certificatesActive: true, passingGrade: 0.7 });
     const id = await enroll(ctx.api, courseId, [{ id: 'x', grade: 0.9 }]);
     const response = await ctx.api.post(`/courses/${courseId}/learners/${id('x')}/certificate`);
     expect(response.status).toBe(409);

@@ -97,7 +97,7 @@ describe('learner-generated certificates disabled: a self-paced course still iss
     const learnerId = await enrollPassing(ctx, courseId);
 
     await waitFor('the interval run to issue the certificate', async () => {
-      const rows = (await ctx.api.get(`/courses/${courseId}/certificates?learner=${learnerId}`)).body as Array<{ status: string }>;
+      const rows = (await ctx.api.get(`/courses/${courseId}/certificates?learner=${learnerId}`)).body.certificates as Array<{ status: string }>;
       return rows.some((c) => c.status === 'downloadable');
     });
     const page = await progressPage(ctx, courseId, learnerId);

@@ -18,6 +18,7 @@ describe('mail: certificate available and the farewell message', () => {
       title: 'Writing <Secure> Software',
       pacing: 'instructor',
       endAt: new Date(Date.now() + 1500).toISOString(),
+      certificatesActive: true,
       passingGrade: 0.5,
       certificateMailCc: `prof-${tag}@school.test`,
     });
@@ -32,7 +33,7 @@ describe('mail: certificate available and the farewell message', () => {
 
     const mine = (m: { to: string[] }) => m.to.some((to) => to.endsWith(`-${tag}@example.org`));
     const available = await inbox().waitFor(2, (m) => mine(m) && m.subject.startsWith('Your certificate'));
-    const certificates = (await ctx.api.get(`/courses/${courseId}/certificates`)).body as Array<{ id: string; learnerId: string; status: string }>;
+    const certificates = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.certificates as Array<{ id: string; learnerId: string; status: string }>;
     for (const learner of people.slice(0, 2)) {
       const mail = available.find((m) => m.to.includes(learner.email))!;
       const certificate = certificates.find((c) => c.learnerId === learner.learnerId)!;

@@ -53,7 +53,7 @@ describe('documented answers match real ones', () => {
     const courseId = uniqueCourseId('Docs');
     const c = `/courses/${courseId}`;
     const tag = courseId.slice(-8);
-    expectShape('POST /courses', R.courseResponse, (await ctx.api.post('/courses', { id: courseId, title: 'Documented', pacing: 'self', endAt: new Date(Date.now() + 864e5).toISOString(), passingGrade: 0.5 })).body);
+    expectShape('POST /courses', R.courseResponse, (await ctx.api.post('/courses', { id: courseId, title: 'Documented', pacing: 'self', endAt: new Date(Date.now() + 864e5).toISOString(), certificatesActive: true, passingGrade: 0.5 })).body);
     expectShape('PUT lessons', R.ingestionResponse, (await ctx.api.put(`${c}/lessons`, { lessons: [{ id: 'l1', title: 'One', required: true }] })).body);
     expectShape('PUT enrollments', R.ingestionResponse, (await ctx.api.put(`${c}/enrollments`, { enrollments: ['a', 'b', 'c'].map((x) => ({ learnerId: `${x}-${tag}`, email: `${x}-${tag}@example.org`, name: `Learner ${x}`, mode: 'verified' })) })).body);
     expectShape('PUT grades', R.ingestionResponse, (await ctx.api.put(`${c}/grades`, { grades: [{ learnerId: `a-${tag}`, grade: 0.9 }, { learnerId: `b-${tag}`, grade: 0.2 }] })).body);
@@ -68,10 +68,10 @@ describe('documented answers match real ones', () => {
     const task = expectShape('POST generation-tasks', R.taskResponse, (await ctx.api.post(`${c}/generation-tasks`, { kind: 'all_learners' })).body);
     await waitFor('the task', async () => (await ctx.api.get(`/generation-tasks/${task.id}`)).body.state === 'succeeded');
     expectShape('GET generation task', R.taskResponse, (await ctx.api.get(`/generation-tasks/${task.id}`)).body);
-    expectShape('GET generation-tasks', R.taskResponse.array(), (await ctx.api.get(`${c}/generation-tasks`)).body);
+    expectShape('GET generation-tasks', R.taskPageResponse, (await ctx.api.get(`${c}/generation-tasks`)).body);
     expectShape('POST retry', R.taskResponse, (await ctx.api.post(`/generation-tasks/${task.id}/retry`, {})).body);
     expectShape('GET course', R.courseDetailResponse, (await ctx.api.get(c)).body);
-    expectShape('GET certificates', R.certificateRowResponse.array(), (await ctx.api.get(`${c}/certificates`)).body);
+    expectShape('GET certificates', R.certificatePageResponse, (await ctx.api.get(`${c}/certificates`)).body);
     expectShape('GET certificate', R.certificateResponse, (await ctx.api.get(`/certificates/${certificateId}`)).body);
     expectShape('GET share', R.shareResponse, (await ctx.api.get(`/certificates/${certificateId}/share`)).body);
     expectShape('GET verify', R.verificationResponse, (await ctx.api.get(`/verify/${certificateId}`)).body);
@@ -81,7 +81,7 @@ describe('documented answers match real ones', () => {
     expectShape('POST reinstatement', R.certificateResponse, (await ctx.api.post(`/certificates/${certificateId}/reinstatement`, {})).body);
     expectShape('POST exception', R.exceptionResponse, (await ctx.api.post(`${c}/exceptions`, { learner: `b-${tag}`, notes: 'docs' })).body);
     expectShape('POST exceptions import', R.exceptionImportResponse, (await ctx.api.raw('POST', `${c}/exceptions/import`, `c-${tag},docs\nnobody,x\n`, { 'content-type': 'text/csv' })).body);
-    expectShape('GET exceptions', R.exceptionResponse.array(), (await ctx.api.get(`${c}/exceptions`)).body);
+    expectShape('GET exceptions', R.exceptionPageResponse, (await ctx.api.get(`${c}/exceptions`)).body);
     expectShape('POST exception removal', R.exceptionRemovalResponse, (await ctx.api.post(`${c}/exceptions/b-${tag}/removal`, {})).body);
     expectShape('POST farewell', R.farewellResponse, (await ctx.api.post(`${c}/farewell`, { subject: 'Bye', body: 'Thanks.' })).body);
     expectShape('GET health', R.healthResponse, (await ctx.api.get('/health')).body);
@@ -97,14 +97,14 @@ describe('documented answers match real ones', () => {
     const courseId = uniqueCourseId('Regraded');
     const c = `/courses/${courseId}`;
     const learnerId = `r-${courseId.slice(-8)}`;
-    expect((await ctx.api.post('/courses', { id: courseId, title: 'Regraded', pacing: 'instructor', endAt: new Date(Date.now() + 1000).toISOString(), passingGrade: 0.5 })).status).toBe(201);
+    expect((await ctx.api.post('/courses', { id: courseId, title: 'Regraded', pacing: 'instructor', endAt: new Date(Date.now() + 1000).toISOString(), certificatesActive: true, passingGrade: 0.5 })).status).toBe(201);
     await ctx.api.put(`${c}/enrollments`, { enrollments: [{ learnerId, email: `${learnerId}@example.org`, name: 'Regraded Learner', mode: 'verified' }] });
     await ctx.api.put(`${c}/grades`, { grades: [{ learnerId, grade: 0.4 }] });
     await generateAfterCourseEnd(ctx.api, courseId);
     await ctx.api.put(`${c}/grades`, { grades: [{ learnerId, grade: 0.9 }] });
 
     const tasks = await waitFor('the regrade task', async () => {
-      const body = (await ctx.api.get(`${c}/generation-tasks`)).body as Array<{ kind: string; state: string }>;
+      const body = (await ctx.api.get(`${c}/generation-tasks`)).body.tasks as Array<{ kind: string; state: string }>;
       return body.some((t) => t.kind === 'regrade' && t.state === 'succeeded') ? body : null;
     });
     const parsed = R.taskResponse.array().safeParse(tasks);

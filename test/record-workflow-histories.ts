@@ -108,7 +108,7 @@ describe('record workflow histories', () => {
   it('instructor-paced: end date moved, bulk issuance continuing as new, regrade, regeneration, farewell', async () => {
     const { api } = ctx;
     const courseId = uniqueCourseId('ReplayPaced');
-    expect((await api.post('/courses', { id: courseId, title: 'Replay, instructor-paced', pacing: 'instructor', endAt: new Date(Date.now() + 3_600_000).toISOString(), passingGrade: 0.6, autoGenerateCertificates: true })).status).toBe(201);
+    expect((await api.post('/courses', { id: courseId, title: 'Replay, instructor-paced', pacing: 'instructor', endAt: new Date(Date.now() + 3_600_000).toISOString(), certificatesActive: true, passingGrade: 0.6, autoGenerateCertificates: true })).status).toBe(201);
     const learnerId = await enroll(api, courseId, [
       { id: 'ada', grade: 0.9 },
       { id: 'alan', grade: 0.7 },
@@ -120,7 +120,7 @@ describe('record workflow histories', () => {
 
     expect((await api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: learnerId('grace'), grade: 0.8 }] })).status).toBe(200);
     const tasks = await waitFor('the regrade task', async () => {
-      const list = (await api.get(`/courses/${courseId}/generation-tasks`)).body as Array<{ id: string; kind: string; state: string }>;
+      const list = (await api.get(`/courses/${courseId}/generation-tasks`)).body.tasks as Array<{ id: string; kind: string; state: string }>;
       return list.some((t) => t.kind === 'regrade' && t.state === 'succeeded') ? list : null;
     });
     const regenerate = await generate(api, courseId, { kind: 'regenerate', groups: ['downloadable'] });
@@ -162,7 +162,7 @@ describe('record workflow histories', () => {
   it('self-paced: generation before the course ends, on-demand requests issued and refused', async () => {
     const { api } = ctx;
     const courseId = uniqueCourseId('ReplaySelf');
-    expect((await api.post('/courses', { id: courseId, title: 'Replay, self-paced', pacing: 'self', endAt: new Date(Date.now() + 6000).toISOString(), passingGrade: 0.6 })).status).toBe(201);
+    expect((await api.post('/courses', { id: courseId, title: 'Replay, self-paced', pacing: 'self', endAt: new Date(Date.now() + 6000).toISOString(), certificatesActive: true, passingGrade: 0.6 })).status).toBe(201);
     const learnerId = await enroll(api, courseId, [
       { id: 'eager', grade: 0.9 },
       { id: 'early', grade: 0.4 },
@@ -186,14 +186,14 @@ describe('record workflow histories', () => {
   it('self-paced under "end": interval issuance to a learner who never asked, its mail sent at the course end', async () => {
     const { api } = ctx;
     const courseId = uniqueCourseId('ReplayInterval');
-    expect((await api.post('/courses', { id: courseId, title: 'Replay, self-paced intervals', pacing: 'self', displayBehavior: 'end', endAt: new Date(Date.now() + 7000).toISOString(), passingGrade: 0.6 })).status).toBe(201);
+    expect((await api.post('/courses', { id: courseId, title: 'Replay, self-paced intervals', pacing: 'self', displayBehavior: 'end', endAt: new Date(Date.now() + 7000).toISOString(), certificatesActive: true, passingGrade: 0.6 })).status).toBe(201);
     const learnerId = await enroll(api, courseId, [
       { id: 'quiet', grade: 0.9 },
       { id: 'behind', grade: 0.4 },
     ]);
     const email = `${learnerId('quiet')}@example.org`;
     await catcher.waitFor(1, (m) => m.to.includes(email));
-    const tasks = (await api.get(`/courses/${courseId}/generation-tasks`)).body as Array<{ requestedBy: string }>;
+    const tasks = (await api.get(`/courses/${courseId}/generation-tasks`)).body.tasks as Array<{ requestedBy: string }>;
     expect(tasks.length).toBeGreaterThan(0);
     expect(tasks.every((t) => t.requestedBy === 'system (interval)')).toBe(true);
     recorded.set('course-lifecycle-self-paced-interval', await idleLifecycle(courseId));

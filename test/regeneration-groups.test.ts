@@ -45,7 +45,7 @@ describe('regeneration groups: the five groups of seed 003, each learner in exac
 
   /** Each learner's certificate status, "none" without a row. */
   const standings = async (): Promise<Record<Learner, string>> => {
-    const list = (await ctx.api.get(`/courses/${courseId}/certificates`)).body as Array<{ learnerId: string; status: string }>;
+    const list = (await ctx.api.get(`/courses/${courseId}/certificates`)).body.certificates as Array<{ learnerId: string; status: string }>;
     const byLearner = new Map(list.map((c) => [learnerOf(c.learnerId), c.status]));
     return Object.fromEntries((Object.keys(LEARNERS) as Learner[]).map((l) => [l, byLearner.get(l) ?? 'none'])) as Record<Learner, string>;
   };

@@ -51,23 +51,23 @@ describe('self-paced timing: interval issuance, Finish, mail when visible', () =
     ]);
 
     const certificate = await waitFor('the interval run to issue the certificate', async () => {
-      const rows = (await ctx.api.get(`/courses/${courseId}/certificates?learner=${learnerId('quiet')}`)).body as Array<{ id: string; status: string }>;
+      const rows = (await ctx.api.get(`/courses/${courseId}/certificates?learner=${learnerId('quiet')}`)).body.certificates as Array<{ id: string; status: string }>;
       return rows.find((c) => c.status === 'downloadable');
     });
-    const tasks = (await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body as Array<{ kind: string; requestedBy: string; state: string }>;
+    const tasks = (await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body.tasks as Array<{ kind: string; requestedBy: string; state: string }>;
     expect(tasks.some((t) => t.kind === 'all_learners' && t.requestedBy === 'system (interval)')).toBe(true);
     expect(tasks.every((t) => t.requestedBy === 'system (interval)')).toBe(true);
 
     // A later run issues nothing new and leaves the issued credential as it was.
     const before = await ctx.service.db.certificate.findUniqueOrThrow({ where: { id: certificate.id } });
     await waitFor('another interval run to finish', async () => {
-      const list = (await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body as Array<{ state: string; requestedAt: string }>;
+      const list = (await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body.tasks as Array<{ state: string; requestedAt: string }>;
       return list.filter((t) => t.state === 'succeeded' && Date.parse(t.requestedAt) > before.updatedAt.getTime()).length > 0;
     });
     const after = await ctx.service.db.certificate.findUniqueOrThrow({ where: { id: certificate.id } });
     expect(after.jws).toBe(before.jws);
     expect(after.issuedAt).toEqual(before.issuedAt);
-    const failing = (await ctx.api.get(`/courses/${courseId}/certificates?learner=${learnerId('failing')}`)).body as Array<{ status: string }>;
+    const failing = (await ctx.api.get(`/courses/${courseId}/certificates?learner=${learnerId('failing')}`)).body.certificates as Array<{ status: string }>;
     expect(failing.some((c) => c.status === 'downloadable')).toBe(false);
   }, 60_000);
 
@@ -78,7 +78,7 @@ describe('self-paced timing: interval issuance, Finish, mail when visible', () =
     // The lifecycle reports its state once it has read the schedule; its timers run beside it.
     await waitFor('the lifecycle to read its schedule', async () => (await ctx.api.get(`/courses/${courseId}`)).body.lifecycle?.finalizesAt);
     await new Promise((r) => setTimeout(r, 4000));
-    expect((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body).toEqual([]);
+    expect((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body).toEqual({ tasks: [], nextCursor: null });
   }, 30_000);
 
   it('"Finish" requests the certificate like the learner\'s request, idempotently; 409 where the course does not issue on demand', async () => {

@@ -22,12 +22,13 @@ describe('changes of standing are recorded events', () => {
       title: `${label} course`,
       pacing: 'instructor',
       endAt: new Date(Date.now() + 1500).toISOString(),
+      certificatesActive: true,
       passingGrade: 0.6,
       ...extra,
     });
     expect(created.status).toBe(201);
     if (!created.body.course?.certificatesActive && created.body.certificatesActive !== true) {
-      await ctx.api.put(`/courses/${courseId}/certificates/activation`, { active: true, changedBy: 'prof@example.org' });
+      await ctx.api.put(`/courses/${courseId}/certificates/activation`, { active: true, confirm: true, changedBy: 'prof@example.org' });
     }
     return courseId;
   }
@@ -44,7 +45,7 @@ describe('changes of standing are recorded events', () => {
   }
 
   async function certificateOf(api: Api, courseId: string, learnerId: string) {
-    const list = (await api.get(`/courses/${courseId}/certificates`)).body as Array<{ id: string; learnerId: string; status: string }>;
+    const list = (await api.get(`/courses/${courseId}/certificates`)).body.certificates as Array<{ id: string; learnerId: string; status: string }>;
     return list.find((c) => c.learnerId === learnerId) ?? null;
   }
 
@@ -101,7 +102,7 @@ describe('changes of standing are recorded events', () => {
 
     // Another regrade that leaves her below the passing grade: no second record, no second mail.
     expect((await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: id('ann'), grade: 0.5 }, { learnerId: id('bob'), grade: 0.95 }] })).status).toBe(200);
-    await waitFor('the second regrade', async () => ((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body.filter((t: { kind: string; state: string }) => t.kind === 'regrade' && t.state === 'succeeded').length >= 2 ? true : null));
+    await waitFor('the second regrade', async () => ((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body.tasks.filter((t: { kind: string; state: string }) => t.kind === 'regrade' && t.state === 'succeeded').length >= 2 ? true : null));
     expect(await invalidationsOf(issued.id)).toHaveLength(1);
 
     // Qualifying again lifts the automatic withdrawal: the same certificate is valid again.
@@ -120,7 +121,7 @@ describe('changes of standing are recorded events', () => {
     const issued = (await certificateOf(ctx.api, courseId, id('cat')))!;
     expect((await ctx.api.post(`/certificates/${issued.id}/invalidations`, { notes: 'plagiarism', invalidatedBy: 'prof@example.org' })).status).toBe(201);
     expect((await ctx.api.put(`/courses/${courseId}/grades`, { grades: [{ learnerId: id('cat'), grade: 0.95 }] })).status).toBe(200);
-    await waitFor('the regrade', async () => ((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body.some((t: { kind: string; state: string }) => t.kind === 'regrade' && t.state === 'succeeded') ? true : null));
+    await waitFor('the regrade', async () => ((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body.tasks.some((t: { kind: string; state: string }) => t.kind === 'regrade' && t.state === 'succeeded') ? true : null));
     expect(await invalidationsOf(issued.id)).toEqual([expect.objectContaining({ active: true, notes: 'plagiarism' })]);
     expect((await ctx.api.get(`/verify/${issued.id}`)).body.verdict).toBe('revoked');
   });

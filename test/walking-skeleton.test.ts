@@ -17,7 +17,7 @@ describe('walking skeleton: course end to verified certificate', () => {
   it('opted in to automatic generation: issues one signed certificate per passing learner after the course ends, verifies it, and revokes it', async () => {
     const courseId = uniqueCourseId('Skeleton');
     // Far enough that the course is still running while it is set up; then the end is brought near.
-    const course = { id: courseId, title: 'Distributed Systems', pacing: 'instructor', endAt: new Date(Date.now() + 3_600_000).toISOString(), passingGrade: 0.7, autoGenerateCertificates: true };
+    const course = { id: courseId, title: 'Distributed Systems', pacing: 'instructor', endAt: new Date(Date.now() + 3_600_000).toISOString(), certificatesActive: true, passingGrade: 0.7, autoGenerateCertificates: true };
 
     const created = await ctx.api.post('/courses', course);
     expect(created.status).toBe(201);
@@ -26,7 +26,7 @@ describe('walking skeleton: course end to verified certificate', () => {
 
     // Same request again: idempotent. Different settings: conflict.
     expect((await ctx.api.post('/courses', course)).status).toBe(200);
-    const clash = await ctx.api.post('/courses', { ...course, passingGrade: 0.5 });
+    const clash = await ctx.api.post('/courses', { ...course, certificatesActive: true, passingGrade: 0.5 });
     expect(clash.status).toBe(409);
     expect(clash.body.code).toBe('conflict');
 
@@ -63,7 +63,7 @@ describe('walking skeleton: course end to verified certificate', () => {
     expect(new Date(done.gradesFinalizedAt).getTime()).toBeGreaterThanOrEqual(new Date(endAt).getTime());
 
     const list = await ctx.api.get(`/courses/${courseId}/certificates`);
-    const byLearner = Object.fromEntries(list.body.map((c: { learnerId: string }) => [c.learnerId, c]));
+    const byLearner = Object.fromEntries(list.body.certificates.map((c: { learnerId: string }) => [c.learnerId, c]));
     expect(byLearner.ada.status).toBe('downloadable');
     expect(byLearner.alan.status).toBe('downloadable');
     expect(byLearner.grace.status).toBe('notpassing');
@@ -136,6 +136,7 @@ describe('walking skeleton: course end to verified certificate', () => {
       title: 'Compilers',
       pacing: 'instructor',
       endAt: new Date(Date.now() + 3_600_000).toISOString(),
+      certificatesActive: true,
       passingGrade: 0.6,
       displayBehavior: 'early_with_info',
     });
@@ -155,7 +156,7 @@ describe('walking skeleton: course end to verified certificate', () => {
       return r.body.gradesFinalizedAt && r.body.lifecycle?.phase === 'active' ? r.body : null;
     });
     expect(ended).toMatchObject({ certificates: {}, certificatesGeneratedAt: null, latestGeneration: null });
-    expect((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body).toEqual([]);
+    expect((await ctx.api.get(`/courses/${courseId}/generation-tasks`)).body).toEqual({ tasks: [], nextCursor: null });
 
     const progressOf = async (learnerId: string) => (await ctx.api.get(`/courses/${courseId}/learners/${learnerId}/progress`)).body.display;
     for (const learnerId of [passer, failer]) {

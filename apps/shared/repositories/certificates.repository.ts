@@ -1,29 +1,36 @@
-import type { CertificateStatus, Prisma } from '../../../prisma/generated/client';
-import { activeInvalidationWhere } from '../certificate-validity.sql';
+import { Prisma, type CertificateStatus } from '../../../prisma/generated/client';
+import { activeInvalidationWhere, hasActiveInvalidationSql } from '../certificate-validity.sql';
 import type { Database } from '../database';
 import type { DownloadCourse } from '../domain/certificate-downloads';
+import { pageOf } from '../page-cursor';
 
 /** Reading certificates: lists, documents, a learner's certificates and their history. */
 export class CertificatesRepository {
   constructor(private readonly db: Database) {}
 
-  /** A course's certificates, or one learner's given by username or email (case-insensitive), with the learner's name. */
-  async listForCourse(courseId: string, learner?: string): Promise<CourseCertificateRow[]> {
-    const certificates = await this.db.certificate.findMany({
-      where: { courseId, ...(learner ? { OR: [{ learnerId: learner }, { learner: { email: { equals: learner, mode: 'insensitive' } } }] } : {}) },
-      orderBy: { learnerId: 'asc' },
-      include: { learner: { select: { name: true } }, invalidations: { where: activeInvalidationWhere, select: { id: true } } },
-    });
-    return certificates.map((c) => ({
-      id: c.id,
-      learnerId: c.learnerId,
-      learnerName: c.learner.name,
-      status: c.status,
-      grade: c.grade?.toNumber() ?? null,
-      issuedAt: c.issuedAt,
-      hasCredential: c.jws !== null,
-      activeInvalidation: c.invalidations.length > 0,
-    }));
+  /**
+   * One page of a course's certificates in username order, with the learner's name: optionally one
+   * learner (username or email, exact), one status, or learners whose username or email starts with
+   * `search` (case-insensitive, served by the lower(...) indexes on learners). `after` is the
+   * previous page's last username: keyset paging stays exact while rows are added.
+   */
+  async listForCourse(courseId: string, options: CertificateListOptions): Promise<{ certificates: CourseCertificateRow[]; nextCursor: string | null }> {
+    const { learner, status, search, limit, after } = options;
+    const prefix = search ? `${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
+    const rows = await this.db.$queryRaw<CourseCertificateRow[]>`
+      SELECT c.id, c.learner_id AS "learnerId", l.name AS "learnerName", c.status::text AS status,
+             c.grade::float8 AS grade, c.issued_at AS "issuedAt", (c.jws IS NOT NULL) AS "hasCredential",
+             ${hasActiveInvalidationSql('c')} AS "activeInvalidation"
+        FROM certificates c JOIN learners l ON l.id = c.learner_id
+       WHERE c.course_id = ${courseId}
+         ${learner ? Prisma.sql`AND (c.learner_id = ${learner} OR lower(l.email) = ${learner.toLowerCase()})` : Prisma.empty}
+         ${status ? Prisma.sql`AND c.status = ${status}::"CertificateStatus"` : Prisma.empty}
+         ${prefix ? Prisma.sql`AND (lower(l.id) LIKE ${prefix} OR lower(l.email) LIKE ${prefix})` : Prisma.empty}
+         ${after !== undefined ? Prisma.sql`AND c.learner_id > ${after}` : Prisma.empty}
+       ORDER BY c.learner_id
+       LIMIT ${limit + 1}`;
+    const page = pageOf(rows, limit, (r) => [r.learnerId]);
+    return { certificates: page.items, nextCursor: page.nextCursor };
   }
 
   async exists(id: string): Promise<boolean> {
@@ -104,6 +111,15 @@ export class CertificatesRepository {
       select: { learnerId: true, issuedAt: true },
     });
   }
+}
+
+export interface CertificateListOptions {
+  learner?: string;
+  status?: CertificateStatus;
+  search?: string;
+  limit: number;
+  /** The last username of the previous page. */
+  after?: string;
 }
 
 /** One row of a course's certificate list. */

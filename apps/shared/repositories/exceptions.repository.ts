@@ -1,26 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { EnrollmentMode } from '../../../prisma/generated/client';
 import type { Database } from '../database';
+import { pageOf } from '../page-cursor';
 
 /** Certificate exceptions (the allowlist). */
 export class ExceptionsRepository {
   constructor(private readonly db: Database) {}
 
-  /** The learners on the course's list, in the order they were added. */
-  async listActive(courseId: string): Promise<ListedException[]> {
+  /**
+   * One page of the learners on the course's list, in the order they were added (then by
+   * username); `after` is the previous page's last (grantedAt, learnerId).
+   */
+  async listActive(courseId: string, limit: number, after?: { at: Date; text: string }): Promise<{ exceptions: ListedException[]; nextCursor: string | null }> {
     const rows = await this.db.certificateException.findMany({
-      where: { courseId, active: true },
-      orderBy: { grantedAt: 'asc' },
+      where: {
+        courseId,
+        active: true,
+        ...(after ? { OR: [{ grantedAt: { gt: after.at } }, { grantedAt: after.at, learnerId: { gt: after.text } }] } : {}),
+      },
+      orderBy: [{ grantedAt: 'asc' }, { learnerId: 'asc' }],
+      take: limit + 1,
       include: { enrollment: { include: { learner: true } } },
     });
-    return rows.map((r) => ({
-      learnerId: r.learnerId,
-      name: r.enrollment.learner.name,
-      email: r.enrollment.learner.email,
-      grantedAt: r.grantedAt,
-      grantedBy: r.grantedBy,
-      notes: r.notes,
-    }));
+    const page = pageOf(rows, limit, (r) => [r.grantedAt.toISOString(), r.learnerId]);
+    return { exceptions: page.items.map(listed), nextCursor: page.nextCursor };
+  }
+
+  /** How many learners are on the course's list. */
+  async countActive(courseId: string): Promise<number> {
+    return this.db.certificateException.count({ where: { courseId, active: true } });
   }
 
   /** The enrollment of a learner named by username or (when it has an @) email, with what the rules need. */
@@ -37,6 +45,52 @@ export class ExceptionsRepository {
       passingGrade: enrollment.course.passingGrade.toNumber(),
       honorEligible: enrollment.course.honorEligible,
     };
+  }
+
+  /**
+   * The enrollments of many learners named by username or email, with what the rules need, in
+   * one query: the import of a whole file.
+   */
+  async findCandidates(courseId: string, learners: string[]): Promise<Array<ExceptionCandidate & { learner: { id: string; name: string; email: string } }>> {
+    if (learners.length === 0) return [];
+    const ids = learners.filter((l) => !l.includes('@'));
+    const emails = learners.filter((l) => l.includes('@'));
+    const rows = await this.db.$queryRaw<Array<{ id: string; name: string; email: string; mode: EnrollmentMode; grade: number | null; passingGrade: number; honorEligible: boolean }>>`
+      SELECT l.id, l.name, l.email, e.mode, COALESCE(e.final_grade, e.grade)::float8 AS grade,
+             c.passing_grade::float8 AS "passingGrade", c.honor_eligible AS "honorEligible"
+        FROM enrollments e
+        JOIN learners l ON l.id = e.learner_id
+        JOIN courses c ON c.id = e.course_id
+       WHERE e.course_id = ${courseId}
+         AND (l.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+              OR l.email IN (SELECT jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb)))`;
+    return rows.map((r) => ({
+      learner: { id: r.id, name: r.name, email: r.email },
+      mode: r.mode,
+      grade: r.grade,
+      passingGrade: r.passingGrade,
+      honorEligible: r.honorEligible,
+    }));
+  }
+
+  /**
+   * Puts many learners on the list in one statement (ids unique); answers those it added. Like
+   * addException, a learner already listed is left as they are, also under concurrent imports.
+   */
+  async addExceptions(courseId: string, grants: Array<{ learnerId: string; notes: string }>, grantedBy: string): Promise<string[]> {
+    if (grants.length === 0) return [];
+    // Id order: concurrent imports lock shared rows in the same order.
+    const sorted = [...grants].sort((a, b) => (a.learnerId < b.learnerId ? -1 : a.learnerId > b.learnerId ? 1 : 0));
+    const rows = await this.db.$queryRaw<Array<{ learnerId: string }>>`
+      INSERT INTO certificate_exceptions AS x (course_id, learner_id, notes, granted_by, granted_at, active)
+      SELECT ${courseId}, r.learner_id, r.notes, ${grantedBy}, ${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC', true
+        FROM jsonb_to_recordset(${JSON.stringify(sorted.map((g) => ({ learner_id: g.learnerId, notes: g.notes })))}::jsonb) AS r(learner_id text, notes text)
+      ON CONFLICT (course_id, learner_id) DO UPDATE
+         SET notes = EXCLUDED.notes, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at,
+             active = true, removed_by = NULL, removed_at = NULL
+       WHERE NOT x.active
+      RETURNING learner_id AS "learnerId"`;
+    return rows.map((r) => r.learnerId);
   }
 
   /**
@@ -98,6 +152,15 @@ export class ExceptionsRepository {
     });
   }
 }
+
+const listed = (r: { learnerId: string; grantedAt: Date; grantedBy: string; notes: string; enrollment: { learner: { name: string; email: string } } }): ListedException => ({
+  learnerId: r.learnerId,
+  name: r.enrollment.learner.name,
+  email: r.enrollment.learner.email,
+  grantedAt: r.grantedAt,
+  grantedBy: r.grantedBy,
+  notes: r.notes,
+});
 
 /** A learner on a course's exception list. */
 export interface ListedException {

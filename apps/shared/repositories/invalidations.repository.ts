@@ -1,6 +1,7 @@
 import { Prisma } from '../../../prisma/generated/client';
 import { activeInvalidationWhere } from '../certificate-validity.sql';
 import type { Database } from '../database';
+import { pageOf } from '../page-cursor';
 
 /** Certificate invalidations and their notes. */
 export class InvalidationsRepository {
@@ -65,25 +66,49 @@ export class InvalidationsRepository {
     await this.db.invalidation.updateMany({ where: { id: invalidationId, learnerMailedAt: null }, data: { learnerMailedAt: new Date() } });
   }
 
-  /** The course's invalidated certificates (their active invalidations), newest first, at most 500. */
-  async listActiveForCourse(courseId: string): Promise<ActiveInvalidation[]> {
+  /**
+   * One page of the course's invalidated certificates (their active invalidations), newest first;
+   * `after` is the previous page's last (createdAt, id).
+   */
+  async listActiveForCourse(courseId: string, limit: number, after?: { at: Date; id: string }): Promise<{ invalidations: ActiveInvalidation[]; nextCursor: string | null }> {
     const rows = await this.db.invalidation.findMany({
-      where: { ...activeInvalidationWhere, certificate: { courseId } },
-      orderBy: { createdAt: 'desc' },
-      take: 500,
+      where: {
+        ...activeInvalidationWhere,
+        certificate: { courseId },
+        ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
       include: { certificate: { select: { id: true, learner: { select: { id: true, name: true, email: true } } } } },
     });
-    return rows.map((i) => ({
-      id: i.id,
-      certificateId: i.certificate.id,
-      learner: i.certificate.learner,
-      notes: i.notes,
-      publicReason: i.publicReason,
-      invalidatedBy: i.invalidatedBy,
-      invalidatedAt: i.createdAt,
-    }));
+    const page = pageOf(rows, limit, (i) => [i.createdAt.toISOString(), i.id]);
+    return { invalidations: page.items.map(activeInvalidation), nextCursor: page.nextCursor };
+  }
+
+  /** How many of the course's certificates are invalidated. */
+  async countActiveForCourse(courseId: string): Promise<number> {
+    return this.db.invalidation.count({ where: { ...activeInvalidationWhere, certificate: { courseId } } });
   }
 }
+
+type InvalidationWithLearner = {
+  id: string;
+  notes: string;
+  publicReason: string | null;
+  invalidatedBy: string;
+  createdAt: Date;
+  certificate: { id: string; learner: { id: string; name: string; email: string } };
+};
+
+const activeInvalidation = (i: InvalidationWithLearner): ActiveInvalidation => ({
+  id: i.id,
+  certificateId: i.certificate.id,
+  learner: i.certificate.learner,
+  notes: i.notes,
+  publicReason: i.publicReason,
+  invalidatedBy: i.invalidatedBy,
+  invalidatedAt: i.createdAt,
+});
 
 export interface NewInvalidation {
   certificateId: string;

@@ -57,6 +57,13 @@ export const courseResponse = z.object({
 export const courseDetailResponse = courseResponse.extend({
   enrollments: z.number().int(),
   certificates: z.partialRecord(certificateStatus, z.number().int()).describe('certificates by status; a status no certificate has is left out'),
+  certificateMail: z
+    .object({ sent: z.number().int(), pending: z.number().int(), failed: z.number().int() })
+    .describe('"certificate available" mails: sent; pending (to send, or waiting for the certificates to become visible); failed (refused by the mail relay)'),
+  completionRule: z
+    .object({ passingGrade: z.number(), requiredLessons: z.number().int(), optionalLessons: z.number().int(), description: z.string() })
+    .describe('what learners must reach for a certificate: checked by the course team before enabling certificates'),
+  startReminder: z.string().nullable().describe('while certificates are not activated: the course cannot start until they are'),
   latestGeneration: taskResponse.nullable(),
   lifecycle: z.looseObject({ phase: z.string() }).nullable().describe('live state of the course workflow; null when it is not running'),
 });
@@ -132,6 +139,26 @@ export const exceptionResponse = z.object({
   grantedBy: z.string(),
   certificateGeneratedAt: isoOrNull,
   notes: z.string(),
+});
+
+const nextCursor = z.string().nullable().describe('pass as cursor for the next page; null on the last page');
+
+export const certificatePageResponse = z.object({ certificates: z.array(certificateRowResponse), nextCursor });
+export const exceptionPageResponse = z.object({ exceptions: z.array(exceptionResponse), nextCursor });
+export const taskPageResponse = z.object({ tasks: z.array(taskResponse), nextCursor });
+export const invalidationPageResponse = z.object({
+  invalidations: z.array(
+    z.object({
+      id: z.uuid(),
+      certificateId: z.uuid(),
+      learner: z.object({ id, name: z.string(), email: z.string() }),
+      notes: z.string().describe('internal: course staff only'),
+      publicReason: z.string().nullable(),
+      invalidatedBy: z.string(),
+      invalidatedAt: iso,
+    }),
+  ),
+  nextCursor,
 });
 
 export const exceptionImportResponse = z.object({

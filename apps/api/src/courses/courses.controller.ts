@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Response } from 'express';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiFileResponse, ApiZodBody, ApiZodResponse } from '../common/openapi';
+import { CURSOR_DOC, LIMIT_DOC, PAGE_SIZE, learnerCursorQuery, limitQuery, timeIdCursorQuery } from '../common/pagination';
+import { CERTIFICATE_STATUSES, type CertificateStatus } from '../../../shared/domain/enums';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
   courseIdParam,
@@ -139,10 +141,34 @@ export class CoursesController {
   }
 
   @Access.courseStaff()
-  @ApiZodResponse(200, z.array(R.certificateRowResponse), 'Certificates of the course.')
+  @ApiZodResponse(200, R.certificatePageResponse, 'One page of the course\'s certificates, by username.')
   @Get(':courseId/certificates')
   @ApiQuery({ name: 'learner', required: false, description: 'Only the certificate of this learner (username or email).' })
-  certificates(@Param('courseId', courseId) id: string, @Query('learner', new ZodValidationPipe(z.string().trim().min(1).max(255).optional(), 'query.learner')) learner?: string) {
-    return this.courseCertificates.listCertificates(id, learner);
+  @ApiQuery({ name: 'status', required: false, enum: CERTIFICATE_STATUSES, description: 'Only certificates in this status.' })
+  @ApiQuery({ name: 'search', required: false, description: 'Learners whose username or email starts with this (case-insensitive).' })
+  @ApiQuery(LIMIT_DOC)
+  @ApiQuery(CURSOR_DOC)
+  certificates(
+    @Param('courseId', courseId) id: string,
+    @Query('learner', new ZodValidationPipe(z.string().trim().min(1).max(255).optional(), 'query.learner')) learner?: string,
+    @Query('status', new ZodValidationPipe(z.enum(CERTIFICATE_STATUSES).optional(), 'query.status')) status?: CertificateStatus,
+    @Query('search', new ZodValidationPipe(z.string().trim().min(1).max(255).optional(), 'query.search')) search?: string,
+    @Query('limit', new ZodValidationPipe(limitQuery, 'query.limit')) limit = PAGE_SIZE.default,
+    @Query('cursor', new ZodValidationPipe(learnerCursorQuery, 'query.cursor')) cursor?: string,
+  ) {
+    return this.courseCertificates.listCertificates(id, { learner, status, search, limit, after: cursor });
+  }
+
+  @Access.courseStaff()
+  @ApiZodResponse(200, R.invalidationPageResponse, 'One page of the course\'s invalidated certificates (their active invalidations), newest first.')
+  @Get(':courseId/invalidations')
+  @ApiQuery(LIMIT_DOC)
+  @ApiQuery(CURSOR_DOC)
+  invalidations(
+    @Param('courseId', courseId) id: string,
+    @Query('limit', new ZodValidationPipe(limitQuery, 'query.limit')) limit: number,
+    @Query('cursor', new ZodValidationPipe(timeIdCursorQuery, 'query.cursor')) cursor?: { at: Date; id: string },
+  ) {
+    return this.courseCertificates.listInvalidations(id, limit, cursor);
   }
 }

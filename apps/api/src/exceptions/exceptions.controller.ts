@@ -1,10 +1,10 @@
 import * as R from '../common/response-schemas';
-import { z } from 'zod';
 import { actorOf, CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
 import { Access } from '../auth/access';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CURSOR_DOC, LIMIT_DOC, limitQuery, timeTextCursorQuery } from '../common/pagination';
 import { courseIdParam } from '../courses/courses.schemas';
 import { ApiZodBody, ApiZodResponse } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
@@ -26,10 +26,16 @@ const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
 export class ExceptionsController {
   constructor(private readonly exceptions: ExceptionsService) {}
 
-  @ApiZodResponse(200, z.array(R.exceptionResponse), 'The exception list.')
+  @ApiZodResponse(200, R.exceptionPageResponse, 'One page of the exception list, in the order learners were added.')
   @Get()
-  list(@Param('courseId', courseId) id: string) {
-    return this.exceptions.listExceptions(id);
+  @ApiQuery(LIMIT_DOC)
+  @ApiQuery(CURSOR_DOC)
+  list(
+    @Param('courseId', courseId) id: string,
+    @Query('limit', new ZodValidationPipe(limitQuery, 'query.limit')) limit: number,
+    @Query('cursor', new ZodValidationPipe(timeTextCursorQuery, 'query.cursor')) cursor?: { at: Date; text: string },
+  ) {
+    return this.exceptions.listExceptions(id, limit, cursor);
   }
 
   @ApiZodResponse(201, R.exceptionResponse, 'The learner on the list.')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decideEligibility } from '../../../shared/domain/certificate-rules';
 import { CertificatesRepository, CoursesRepository, ExceptionsRepository } from '../../../shared/repositories';
-import { parseCsv } from '../common/csv';
+import { readCsv, type CsvRecord } from '../common/csv';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import type { GrantExceptionDto } from './exceptions.schemas';
 
@@ -22,12 +22,13 @@ export class ExceptionsService {
     private readonly certificates: CertificatesRepository,
   ) {}
 
-  async listExceptions(courseId: string) {
+  /** One page of the exception list, in the order learners were added. */
+  async listExceptions(courseId: string, limit: number, after?: { at: Date; text: string }) {
     if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
-    const rows = await this.exceptions.listActive(courseId);
+    const { exceptions: rows, nextCursor } = await this.exceptions.listActive(courseId, limit, after);
     const certificates = await this.certificates.listIssuedToLearners(courseId, rows.map((r) => r.learnerId));
     const generated = new Map(certificates.map((c) => [c.learnerId, c.issuedAt]));
-    return rows.map((r) => ({
+    const exceptions = rows.map((r) => ({
       learnerId: r.learnerId,
       name: r.name,
       email: r.email,
@@ -36,6 +37,11 @@ export class ExceptionsService {
       certificateGeneratedAt: generated.get(r.learnerId)?.toISOString() ?? null,
       notes: r.notes,
     }));
+    return { exceptions, nextCursor };
+  }
+
+  async countExceptions(courseId: string): Promise<number> {
+    return this.exceptions.countActive(courseId);
   }
 
   async grantException(courseId: string, dto: GrantExceptionDto & { grantedBy: string }) {
@@ -80,30 +86,67 @@ export class ExceptionsService {
 
   /**
    * Keeps the good lines and reports each bad one by line number; nothing on a bad line is
-   * written. A first line `learner,notes` (or username/email) is read as a header.
+   * written. A first line `learner,notes` (or username/email) is read as a header. Decided for the
+   * whole file at once: one query finds every learner, the rules run in memory, one statement
+   * adds the list; each line's result is what adding the lines one by one, in order, would give.
    */
   async importExceptions(courseId: string, csv: string, grantedBy: string): Promise<{ added: number; results: ImportLineResult[] }> {
     if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
     if (typeof csv !== 'string' || csv.trim() === '') throw new ValidationError([{ field: 'body', message: 'send the CSV as text/csv with one learner per line' }]);
-    const records = parseCsv(csv);
-    if (records.length > MAX_IMPORT_LINES) throw new ValidationError([{ field: 'body', message: `at most ${MAX_IMPORT_LINES} lines per upload` }]);
+    const records: CsvRecord[] = [];
+    for await (const record of readCsv(csv, { maxRecords: MAX_IMPORT_LINES })) records.push(record);
     const header = records[0] && /^(learner|username|email|user)$/i.test(records[0].fields[0] ?? '');
     const results: ImportLineResult[] = [];
+    const pending: Array<{ result: ImportLineResult; notes: string }> = [];
     const seen = new Set<string>();
     for (const record of header ? records.slice(1) : records) {
       const [learner = '', notes = '', ...extra] = record.fields;
-      const reject = (message: string) => results.push({ line: record.line, learner, result: 'rejected', message });
-      if (extra.some((f) => f !== '')) reject('expected two columns: learner (username or email), notes');
-      else if (!learner) reject('the learner column is empty');
-      else if (learner.length > 255 || notes.length > 2000) reject('value too long');
-      else if (seen.has(learner.toLowerCase())) reject('this learner appears on an earlier line');
+      const result: ImportLineResult = { line: record.line, learner, result: 'rejected', message: '' };
+      results.push(result);
+      if (extra.some((f) => f !== '')) result.message = 'expected two columns: learner (username or email), notes';
+      else if (!learner) result.message = 'the learner column is empty';
+      else if (learner.length > 255 || notes.length > 2000) result.message = 'value too long';
+      else if (seen.has(learner.toLowerCase())) result.message = 'this learner appears on an earlier line';
       else {
         seen.add(learner.toLowerCase());
-        const outcome = await this.grant(courseId, learner, notes, grantedBy);
-        results.push({ line: record.line, learner, result: outcome.result, message: outcome.message });
+        pending.push({ result, notes });
       }
     }
-    return { added: results.filter((r) => r.result === 'added').length, results };
+
+    const candidates = await this.exceptions.findCandidates(courseId, pending.map((p) => p.result.learner));
+    const byId = new Map(candidates.map((c) => [c.learner.id, c]));
+    const byEmail = new Map(candidates.map((c) => [c.learner.email, c]));
+    // A learner named twice (once by username, once by email): the first line grants, the later one finds them listed.
+    const claimed = new Map<string, ImportLineResult>();
+    const grants: Array<{ learnerId: string; notes: string }> = [];
+    for (const { result, notes } of pending) {
+      const { learner } = result;
+      const candidate = learner.includes('@') ? byEmail.get(learner) : byId.get(learner);
+      if (!candidate) {
+        result.message = `${learner} is not enrolled in this course`;
+        continue;
+      }
+      // What the rules would decide with the exception: it lifts grade and lessons, never the track.
+      const withException = decideEligibility({ ...candidate, allowlisted: true });
+      if (!withException.eligible && withException.reason === 'mode_not_eligible') {
+        result.message = `${learner}: ${withException.message}`;
+      } else if (claimed.has(candidate.learner.id)) {
+        Object.assign(result, { result: 'already_listed', message: `${learner} is already on the exception list` });
+      } else {
+        claimed.set(candidate.learner.id, result);
+        grants.push({ learnerId: candidate.learner.id, notes });
+      }
+    }
+    const added = new Set(await this.exceptions.addExceptions(courseId, grants, grantedBy));
+    for (const [learnerId, result] of claimed) {
+      Object.assign(
+        result,
+        added.has(learnerId)
+          ? { result: 'added', message: 'added to the exception list' }
+          : { result: 'already_listed', message: `${result.learner} is already on the exception list` },
+      );
+    }
+    return { added: added.size, results };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
 import { homeOf } from '../auth/session.controller';
 import { NotFoundError } from '../common/errors';
+import { timeIdCursorQuery, timeTextCursorQuery } from '../common/pagination';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { courseIdParam } from '../courses/courses.schemas';
 import { ASSETS } from './assets';
@@ -14,6 +15,7 @@ import { renderCourseList, renderDashboard, renderHome, renderLearnerCourses, re
 import { PeopleService } from './people.service';
 
 const courseId = new ZodValidationPipe(courseIdParam, 'path.courseId');
+const DASHBOARD_LISTS = ['history', 'exceptions', 'invalidated'] as const;
 
 /** Server-rendered pages for people; they read and change data through the same JSON API. */
 @ApiExcludeController()
@@ -53,8 +55,18 @@ export class PagesController {
   /** The instructor's Certificates page (seed 004). */
   @Access.courseStaff()
   @Get('app/courses/:courseId/certificates')
-  async dashboard(@Param('courseId', courseId) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
-    res.type('html').send(renderDashboard(principal, await this.people.dashboard(id, principal)));
+  async dashboard(
+    @Param('courseId', courseId) id: string,
+    @Query('history', new ZodValidationPipe(timeIdCursorQuery, 'query.history')) history: { at: Date; id: string } | undefined,
+    @Query('exceptions', new ZodValidationPipe(timeTextCursorQuery, 'query.exceptions')) exceptions: { at: Date; text: string } | undefined,
+    @Query('invalidated', new ZodValidationPipe(timeIdCursorQuery, 'query.invalidated')) invalidated: { at: Date; id: string } | undefined,
+    @Query() query: Record<string, unknown>,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    // Each list pages on its own: a next link keeps where the other lists are.
+    const at = Object.fromEntries(DASHBOARD_LISTS.flatMap((list) => (typeof query[list] === 'string' ? [[list, query[list]]] : []))) as Partial<Record<(typeof DASHBOARD_LISTS)[number], string>>;
+    res.type('html').send(renderDashboard(principal, await this.people.dashboard(id, principal, { history, exceptions, invalidated }), at));
   }
 
   @Access.public()

@@ -1,4 +1,5 @@
 import { CERTIFICATE_STATUSES, type CertificateStatus, type GenerationKind } from '../../../shared/domain/enums';
+import { activationCheck } from '../../../shared/domain/course-activation';
 import type { Principal } from '../auth/principal';
 import { REGENERATION_GROUPS } from '../generation/generation.schemas';
 import { date, dateTime, html, layout, percent, type Html } from './html';
@@ -136,7 +137,16 @@ const TASK_KINDS: Record<GenerationKind, string> = {
   single_learner: 'Learner request',
 };
 
-export function renderDashboard(principal: Principal, { course, tasks, exceptions, invalidated, mayGenerate }: DashboardData): string {
+type DashboardList = keyof DashboardData['next'];
+
+/** "Next page" of one list of the Certificates page; the other lists stay where they are (`at`). */
+function nextPageLink(courseId: string, list: DashboardList, cursor: string | null, at: Partial<Record<DashboardList, string>>): Html | string {
+  if (!cursor) return '';
+  const query = new URLSearchParams({ ...at, [list]: cursor });
+  return html`<p class="actions"><a class="button secondary" rel="next" data-next-page="${list}" href="${courseLink(courseId, 'certificates')}?${query.toString()}#${list}-heading">Next page</a></p>`;
+}
+
+export function renderDashboard(principal: Principal, { course, tasks, exceptions, invalidated, counts: listCounts, next, mayGenerate }: DashboardData, at: Partial<Record<DashboardList, string>> = {}): string {
   const path = `/courses/${encodeURIComponent(course.id)}`;
   // Seed 000: "If your Open edX administrator has not configured your instance to allow course teams
   // to generate and issue certificates, you must work with your administrator".
@@ -148,14 +158,17 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
   <h2 id="settings-heading">Certificate settings</h2>
   <dl class="facts">
     <dt>Certificates</dt><dd><span class="badge ${course.certificatesActive ? 'on' : ''}">${course.certificatesActive ? 'active' : 'not active'}</span></dd>
+    <dt>Completion rule</dt><dd data-completion-rule>${course.completionRule.description}</dd>
     <dt>Learner-generated certificates</dt><dd><span class="badge ${course.learnerGeneratedEnabled ? 'on' : ''}">${course.learnerGeneratedEnabled ? 'enabled' : 'disabled'}</span></dd>
     <dt>Course ends</dt><dd>${course.endAt ? dateTime(course.endAt) : 'self-paced'}</dd>
     <dt>Lifecycle</dt><dd>${PHASES[course.lifecycle?.phase ?? ''] ?? 'not started'}</dd>
     <dt>Learners enrolled</dt><dd>${course.enrollments}</dd>
-    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.join(', ')}${invalidated.length ? ` (of the issued, ${invalidated.length} invalidated)` : ''}</dd>
+    <dt>Certificates</dt><dd>${counts.length === 0 ? 'none yet' : counts.join(', ')}${listCounts.invalidated ? ` (of the issued, ${listCounts.invalidated} invalidated)` : ''}</dd>
+    <dt>Certificate mail</dt><dd data-certificate-mail>${course.certificateMail.sent} sent, ${course.certificateMail.pending} pending, ${course.certificateMail.failed} failed</dd>
   </dl>
+  ${course.startReminder ? html`<p class="notice" role="note" data-start-reminder>${course.startReminder}</p>` : ''}
   <div class="actions">
-    <form data-api="activation" data-method="PUT" action="${path}/certificates/activation" data-body='{"active":${course.certificatesActive ? 'false' : 'true'}}' data-reload>
+    <form data-api="activation" data-method="PUT" action="${path}/certificates/activation" data-body='${course.certificatesActive ? '{"active":false}' : '{"active":true,"confirm":true}'}' data-reload data-status="settings-status"${course.certificatesActive ? '' : html` data-confirm="${activationCheck(course.completionRule)} Enable certificates?"`}>
       <button type="submit" class="${course.certificatesActive ? 'secondary' : ''}">${course.certificatesActive ? 'Deactivate certificates' : 'Activate certificates'}</button></form>
     <form data-api="learner-generated" data-method="PATCH" action="${path}" data-body='{"learnerGeneratedEnabled":${course.learnerGeneratedEnabled ? 'false' : 'true'}}' data-reload data-status="settings-status"${course.learnerGeneratedEnabled ? '' : html` data-confirm="Enable learner-generated certificates? Learners will be able to request their certificate as soon as they pass the course."`}>
       <button type="submit" class="secondary">${course.learnerGeneratedEnabled ? 'Disable Learner-Generated Certificates' : 'Enable Learner-Generated Certificates'}</button></form>
@@ -174,6 +187,7 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <label for="generation-progress">Generation progress</label>
     <progress id="generation-progress" max="${running?.total ?? 1}" value="${running?.done ?? 0}" aria-valuemin="0" aria-valuemax="100">0%</progress>
     <p id="generation-text" class="progress-text" role="status" aria-live="polite">${running ? `${running.done} / ${running.total ?? '?'} learners processed · ${running.state}` : ''}</p>
+    ${mayGenerate && running ? html`<form data-api="cancel" action="/generation-tasks/${running.id}/cancel" data-confirm="Stop this certificate generation? Certificates it has already issued stay issued." data-done="Stopping the generation." data-reload><button type="submit" class="secondary">Cancel generation</button><span class="status" role="status"></span></form>` : ''}
   </div>
 </section>
 <section class="card" aria-labelledby="regenerate-heading">
@@ -193,8 +207,9 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     (t) => html`<tr><td data-label="Task">${TASK_KINDS[t.kind]}</td><td data-label="Date">${dateTime(t.requestedAt)}</td><td data-label="Requested by">${t.requestedBy}</td>
     <td data-label="Details">${t.groups.length ? `${t.groups.join(', ')} · ` : ''}${t.learnerId ? `${t.learnerId} · ` : ''}${t.done}/${t.total ?? '?'} done, ${t.issued} issued, ${t.failed} failed${t.error ? html`<div class="status bad">${t.error}</div>` : ''}</td>
     <td data-label="State"><span class="badge ${t.state}">${t.state}</span></td>
-    <td data-label="Action">${mayGenerate && (t.state === 'failed' || t.state === 'succeeded') ? html`<form data-api="retry" action="/generation-tasks/${t.id}/retry" data-reload data-done="Queued again."><button type="submit" class="secondary">Retry</button><span class="status" role="status"></span></form>` : ''}</td></tr>`,
+    <td data-label="Action">${mayGenerate && (t.state === 'failed' || t.state === 'succeeded' || t.state === 'cancelled') ? html`<form data-api="retry" action="/generation-tasks/${t.id}/retry" data-reload data-done="Queued again."><button type="submit" class="secondary">Retry</button><span class="status" role="status"></span></form>` : mayGenerate && (t.state === 'queued' || t.state === 'running') ? html`<form data-api="cancel" action="/generation-tasks/${t.id}/cancel" data-confirm="Stop this certificate generation? Certificates it has already issued stay issued." data-done="Stopping the generation." data-reload><button type="submit" class="secondary">Cancel generation</button><span class="status" role="status"></span></form>` : ''}</td></tr>`,
   )}</tbody></table>`}</div>
+  ${nextPageLink(course.id, 'history', next.history, at)}
 </section>`;
 
   const exceptionSection = html`<section class="card" aria-labelledby="exceptions-heading">
@@ -215,13 +230,14 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <ul id="import-results" class="result-list" aria-label="Results per line"></ul>
   </form>
   </div>
-  <h3>Exception list</h3>
+  <h3 id="exceptions-list">Exception list <span class="muted small">(${listCounts.exceptions})</span></h3>
   <div class="table-wrap">${exceptions.length === 0 ? html`<p class="muted">Nobody is on the exception list.</p>` : html`<table class="stack"><thead><tr><th>Name</th><th>Email</th><th>Granted</th><th>Certificate generated</th><th>Notes</th><th><span class="sr">Remove</span></th></tr></thead><tbody>
   ${exceptions.map(
     (e) => html`<tr><td data-label="Name">${e.name} <span class="muted small">(${e.learnerId})</span></td><td data-label="Email">${e.email}</td><td data-label="Granted">${date(e.grantedAt)} by ${e.grantedBy}</td>
     <td data-label="Generated">${e.certificateGeneratedAt ? date(e.certificateGeneratedAt) : 'not yet'}</td><td data-label="Notes">${e.notes}</td>
     <td data-label="Remove"><form data-api="remove" action="${path}/exceptions/${encodeURIComponent(e.learnerId)}/removal" data-confirm="Remove ${e.name} from the exception list? A certificate that stood only on the exception will be invalidated." data-reload><button type="submit" class="link">Remove</button><span class="status" role="status"></span></form></td></tr>`,
   )}</tbody></table>`}</div>
+  ${nextPageLink(course.id, 'exceptions', next.exceptions, at)}
   ${mayGenerate ? html`<form data-api="generate" class="actions">
     <fieldset><legend>Generate exception certificates for</legend>
       <label><input type="radio" name="kind" value="exceptions_missing" checked> All users on the Exception list who do not yet have a certificate</label>
@@ -239,13 +255,14 @@ export function renderDashboard(principal: Principal, { course, tasks, exception
     <label for="invalidate-public-reason">Public reason (shown on the verification page; leave empty for a generic sentence)</label><input id="invalidate-public-reason" name="publicReason" type="text" maxlength="300" autocomplete="off">
     <div class="actions"><button type="submit" class="danger">Invalidate Certificate</button></div><p class="status" role="status" aria-live="polite"></p>
   </form>
-  <h3>Invalidated certificates</h3>
+  <h3 id="invalidated-heading">Invalidated certificates <span class="muted small">(${listCounts.invalidated})</span></h3>
   <div class="table-wrap">${invalidated.length === 0 ? html`<p class="muted">No certificate is invalidated.</p>` : html`<table class="stack"><thead><tr><th>Learner</th><th>Invalidated</th><th>Notes</th><th><span class="sr">Reinstate</span></th></tr></thead><tbody>
   ${invalidated.map(
     (i) => html`<tr><td data-label="Learner">${i.learner.name} <span class="muted small">(${i.learner.email})</span></td>
     <td data-label="Invalidated">${dateTime(i.invalidatedAt)} by ${i.invalidatedBy}</td><td data-label="Notes">${i.notes}${i.publicReason ? html`<div class="muted small">Public: ${i.publicReason}</div>` : ''}</td>
     <td data-label="Reinstate"><form data-api="reinstate" action="/certificates/${i.certificateId}/reinstatement" data-reload data-done="Reinstated."><button type="submit" class="secondary">Reinstate</button><span class="status" role="status"></span></form></td></tr>`,
   )}</tbody></table>`}</div>
+  ${nextPageLink(course.id, 'invalidated', next.invalidated, at)}
 </section>`;
 
   const farewell = html`<section class="card" aria-labelledby="farewell-heading">

@@ -66,15 +66,39 @@ export class PeopleService {
     return { course, progress, links: progress.certificate ? await this.links(progress.certificate.id) : null };
   }
 
-  async dashboard(courseId: string, principal: Principal) {
-    const [course, tasks, exceptions, invalidated] = await Promise.all([
+  /**
+   * The instructor's Certificates page: counts, and one page of each list from `cursors` (the
+   * page's query), never the whole course.
+   */
+  async dashboard(courseId: string, principal: Principal, cursors: DashboardCursors = {}) {
+    const [course, history, exceptions, invalidated, exceptionCount, invalidatedCount] = await Promise.all([
       this.courses.getCourse(courseId),
-      this.generation.listTasks(courseId),
-      this.exceptions.listExceptions(courseId),
+      this.generation.listTasks(courseId, DASHBOARD_PAGE_SIZE, cursors.history),
+      this.exceptions.listExceptions(courseId, DASHBOARD_PAGE_SIZE, cursors.exceptions),
       // Each invalidated certificate's active invalidation: what the page lists and counts.
-      this.invalidations.listActiveForCourse(courseId),
+      this.invalidations.listActiveForCourse(courseId, DASHBOARD_PAGE_SIZE, cursors.invalidated),
+      this.exceptions.countExceptions(courseId),
+      this.invalidations.countActiveForCourse(courseId),
     ]);
     // The page hides what the API would refuse this person.
-    return { course, tasks, exceptions, invalidated, mayGenerate: this.generation.mayGenerate(principal) };
+    return {
+      course,
+      tasks: history.tasks,
+      exceptions: exceptions.exceptions,
+      invalidated: invalidated.invalidations,
+      counts: { exceptions: exceptionCount, invalidated: invalidatedCount },
+      next: { history: history.nextCursor, exceptions: exceptions.nextCursor, invalidated: invalidated.nextCursor },
+      mayGenerate: this.generation.mayGenerate(principal),
+    };
   }
+}
+
+/** Rows of each list on the Certificates page. */
+export const DASHBOARD_PAGE_SIZE = 50;
+
+/** Where each list of the Certificates page starts: the page's query parameters of the same names. */
+export interface DashboardCursors {
+  history?: { at: Date; id: string };
+  exceptions?: { at: Date; text: string };
+  invalidated?: { at: Date; id: string };
 }

@@ -41,7 +41,7 @@
       if (task.state === 'succeeded') { bar.max = 1; bar.value = 1; pct = 100; }
       bar.setAttribute('aria-valuenow', String(pct));
       text.textContent = pct + '% · ' + describe(task);
-      if (task.state === 'succeeded' || task.state === 'failed') return task;
+      if (task.state !== 'queued' && task.state !== 'running') return task;
       await new Promise(function (r) { setTimeout(r, 700); });
     }
   }
@@ -108,7 +108,7 @@
     invalidate: async function (_form, body, call) {
       const learner = String(body.learner ?? '');
       /** @type {CertificateSummary[]} */
-      const found = await call('GET', coursePath + '/certificates?learner=' + encodeURIComponent(learner));
+      const found = (await call('GET', coursePath + '/certificates?learner=' + encodeURIComponent(learner))).certificates;
       const issued = found.filter(function (c) { return c.valid; });
       if (issued.length === 0) throw new Error('no valid certificate for ' + learner + ' in this course');
       /** @type {{ notes: unknown, publicReason?: string }} */
