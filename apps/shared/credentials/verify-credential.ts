@@ -3,6 +3,7 @@ import type { AchievementCredential } from './achievement-credential';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
 import { SUPPORTED_ALGORITHMS, findKey, type KeySet } from './signing-keys';
 import { DuplicateKeyError, JsonTooDeepError, parseStrictJson } from './strict-json';
+import type { VerifiedSignatures } from './verified-signatures';
 
 /** Larger tokens are refused before any parsing (HTTP answers 413). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -42,6 +43,8 @@ export interface VerifyContext {
   record?: (credential: VerifiedCredential) => Promise<{ ok: boolean; detail: string; superseded?: boolean } | null>;
   /** Whether the certificate is revoked (status list bit / invalidation). */
   revocation?: (credential: VerifiedCredential) => Promise<{ revoked: boolean; detail: string }>;
+  /** Signatures already verified by a key still in `keys`: their check and payload decoding are not redone. */
+  verifiedSignatures?: VerifiedSignatures;
 }
 
 function decodeJson(segment: string): unknown {
@@ -107,23 +110,30 @@ export async function verifyCredentialToken(token: string, ctx: VerifyContext): 
   if (key.alg !== alg) return fail('key', `key ${key.kid} signs with ${key.alg}, not ${alg}`);
   pass('key', `our key ${key.kid}`);
 
-  const signature = base64url.decode(parts[2]);
-  if (alg === 'ES256' && (signature.length !== 64 || signature.subarray(0, 32).every((b) => b === 0) || signature.subarray(32).every((b) => b === 0))) {
-    return fail('signature', 'malformed ECDSA signature');
-  }
-  try {
-    await compactVerify(jws, key.publicKey, { algorithms: [key.alg] });
-  } catch (error) {
-    if (error instanceof joseErrors.JOSEError) return fail('signature', 'the signature does not match the content');
-    throw error;
+  const known = ctx.verifiedSignatures?.get(jws, key);
+  if (!known) {
+    const signature = base64url.decode(parts[2]);
+    if (alg === 'ES256' && (signature.length !== 64 || signature.subarray(0, 32).every((b) => b === 0) || signature.subarray(32).every((b) => b === 0))) {
+      return fail('signature', 'malformed ECDSA signature');
+    }
+    try {
+      await compactVerify(jws, key.publicKey, { algorithms: [key.alg] });
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) return fail('signature', 'the signature does not match the content');
+      throw error;
+    }
   }
   pass('signature', 'the signature matches the content');
 
-  let payload: unknown;
-  try {
-    payload = decodeJson(parts[1]);
-  } catch (error) {
-    return fail('payload', `payload ${jsonProblem(error)}`);
+  let payload: unknown = known?.payload;
+  if (!known) {
+    try {
+      payload = decodeJson(parts[1]);
+    } catch (error) {
+      return fail('payload', `payload ${jsonProblem(error)}`);
+    }
+    // The same bytes under the same key always decode and check alike: remember them for the next request.
+    ctx.verifiedSignatures?.remember(jws, key, payload);
   }
   if (!isObject(payload)) return fail('payload', 'payload is not a JSON object');
   if ('vc' in payload || 'vp' in payload) return fail('payload', 'a "vc"/"vp" claim is not allowed: the credential itself is the payload');

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
 import { statusListUrl } from '../../../shared/credentials/status-list';
+import { VerifiedSignatures } from '../../../shared/credentials/verified-signatures';
 import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
 import { notYetVisibleReason } from '../../../shared/domain/certificate-downloads';
 import { revocationOf } from '../../../shared/domain/certificate-validity';
@@ -31,6 +32,9 @@ const UUID_URN = /^urn:uuid:([0-9a-f-]{36})$/;
 /** Verification is the hot path (every scan of a QR code): its repository reads through a pg pool of its own. */
 @Injectable()
 export class VerificationService implements OnModuleDestroy {
+  /** Stored credentials are scanned again and again: their signatures are checked once per key, the record every time. */
+  private readonly verifiedSignatures = new VerifiedSignatures();
+
   constructor(
     private readonly records: VerificationRepository,
     @Inject(KEY_SET) private readonly keys: KeySet,
@@ -54,6 +58,7 @@ export class VerificationService implements OnModuleDestroy {
     const result = await verifyCredentialToken(token, {
       keys: this.keys,
       publicUrl: this.config.http.publicUrl,
+      verifiedSignatures: this.verifiedSignatures,
       record: async (credential: VerifiedCredential) => {
         const id = UUID_URN.exec(credential.id)?.[1];
         if (!id) return { ok: false, detail: 'the credential id is not one of our certificate ids' };
