@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type CancelledFailure } from '@temporalio/common';
 import type { CourseFacts } from '../../apps/shared/domain/learner-standing';
 import { createRepositories, type StandingsRepository } from '../../apps/shared/repositories';
 import type { Selection, WrittenCertificate } from '../../workflows/definitions';
@@ -56,7 +56,9 @@ export function createIssuanceActivities(deps: ActivityDeps) {
 
     /**
      * Issues the certificates of one chunk in batches, heartbeating the last learner done, so a
-     * retry (after a crash or a timeout) resumes where the previous attempt stopped.
+     * retry (after a crash or a timeout) resumes where the previous attempt stopped. A cancel
+     * (the task's, a worker shutdown) stops it after the batch under way: each batch is written
+     * whole, so nothing is left half-written and a retry resumes after the last batch.
      */
     async issueCertificateRange(input: RangeInput): Promise<RangeResult> {
       const course = await requireCourse(standings, input.courseId);
@@ -72,7 +74,9 @@ export function createIssuanceActivities(deps: ActivityDeps) {
         result.issued += written.filter((w) => w.status === 'downloadable').length;
         result.failed += written.filter((w) => w.status === 'error').length;
         after = batch[batch.length - 1].learnerId;
-        Context.current().heartbeat({ after, result });
+        const context = Context.current();
+        context.heartbeat({ after, result });
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason as CancelledFailure;
         if (batch.length < input.batchSize) break;
       }
       return result;

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../apps/api/src/create-app';
@@ -7,7 +9,7 @@ import { loadKeySet, type KeySet } from '../../apps/shared/credentials/signing-k
 import { createDatabase, type Database } from '../../apps/shared/database';
 import { createWorker } from '../../apps/worker/src/worker';
 import { createMailer } from '../../apps/shared/mail/mailer';
-import { freePort } from '../../scripts/lib/processes.cjs';
+import { freePort, stopChild } from '../../scripts/lib/processes.cjs';
 import { adminHeaders } from './auth';
 
 // The SDK's informational logs would drown the test report; warnings and errors still show.
@@ -76,6 +78,38 @@ export async function startService(env: Record<string, string> = {}, { worker = 
       await db.$disconnect();
     },
   };
+}
+
+export interface ExtraWorker {
+  /** The identity Temporal records for the activities it runs (the SDK's default, pid@host). */
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A second worker process on the service's task queue: the real worker entry point, as another
+ * machine would run it. Resolves once it polls.
+ */
+export async function startExtraWorker(service: RunningService, env: Record<string, string> = {}): Promise<ExtraWorker> {
+  const root = path.join(__dirname, '..', '..');
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, 'apps/worker/src/main.ts')], {
+    cwd: root,
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: service.config.temporal.taskQueue, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '6', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out: string | null = '';
+    child.stdout!.on('data', (data: Buffer) => {
+      if (out === null) return;
+      out += data.toString();
+      if (out.includes('worker: polling task queue')) {
+        out = null;
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the extra worker exited (${code}) before polling`)));
+  });
+  return { pid: child.pid!, stop: () => stopChild(child) };
 }
 
 /** Starts the service before the tests of a describe block and stops it after them. */

@@ -64,7 +64,11 @@ export class IssuanceRepository {
     return rows.map((r) => Number(r.n));
   }
 
-  /** New rows in one statement; returns the learners whose row someone else created meanwhile. */
+  /**
+   * New rows in one statement; returns the learners whose row someone else created meanwhile.
+   * Rows go in in learner order: two writers of overlapping learners (a retried chunk beside its
+   * stalled first attempt, an on-demand request) then wait on each other instead of deadlocking.
+   */
   async insertNew(courseId: string, taskId: string | null, writes: CertificateWrite[]): Promise<Set<string>> {
     if (writes.length === 0) return new Set();
     const c = columns(writes);
@@ -75,6 +79,7 @@ export class IssuanceRepository {
         FROM unnest(${c.ids}::uuid[], ${c.learners}::text[], ${c.statuses}::text[], ${c.jws}::text[], ${c.keyIds}::text[],
                     ${c.issuedAt}::timestamptz[], ${c.grades}::numeric[], ${c.errors}::text[], ${c.lists}::int[], ${c.indexes}::int[])
              AS o(id, learner_id, status, jws, key_id, issued_at, grade, error_reason, list, index)
+       ORDER BY o.learner_id
       ON CONFLICT (course_id, learner_id) DO NOTHING
       RETURNING learner_id AS "learnerId"`;
     const done = new Set(inserted.map((r) => r.learnerId));
@@ -85,11 +90,17 @@ export class IssuanceRepository {
    * Existing rows: the public id stays, a kept credential keeps its signature and issue date;
    * invalidated rows are never touched. Withdrawals are recorded in the same transaction as the
    * status change; a retry finds the invalidation there (one active per certificate) and adds none.
+   * The rows are locked first, in id order, so concurrent writers of the same rows never deadlock.
    */
   async updateExisting(courseId: string, taskId: string | null, writes: CertificateWrite[], withdrawals: Withdrawal[] = []): Promise<void> {
     if (writes.length === 0) return;
     const c = columns(writes);
     const update = this.db.$executeRaw`
+      WITH locked AS (
+        SELECT id FROM certificates
+         WHERE id = ANY(${c.ids}::uuid[]) AND course_id = ${courseId}
+         ORDER BY id
+           FOR UPDATE)
       UPDATE certificates AS c
          SET status = o.status::"CertificateStatus",
              jws = COALESCE(o.jws, c.jws),
@@ -103,8 +114,8 @@ export class IssuanceRepository {
              updated_at = now()
         FROM unnest(${c.ids}::uuid[], ${c.statuses}::text[], ${c.jws}::text[], ${c.keyIds}::text[],
                     ${c.issuedAt}::timestamptz[], ${c.grades}::numeric[], ${c.errors}::text[], ${c.lists}::int[], ${c.indexes}::int[])
-             AS o(id, status, jws, key_id, issued_at, grade, error_reason, list, index)
-       WHERE c.id = o.id AND c.course_id = ${courseId}
+             AS o(id, status, jws, key_id, issued_at, grade, error_reason, list, index), locked
+       WHERE c.id = o.id AND c.id = locked.id AND c.course_id = ${courseId}
          AND NOT ${hasActiveInvalidationSql('c')}`;
     if (withdrawals.length === 0) {
       await update;
@@ -229,8 +240,15 @@ export class IssuanceRepository {
   /** These learners' certificates are decided on their current standing: a pending regrade is done. */
   async clearPendingReevaluation(courseId: string, learnerIds: string[]): Promise<void> {
     if (learnerIds.length === 0) return;
+    // Locked in learner order first, like the certificates, so overlapping writers never deadlock.
     await this.db.$executeRaw`
-      UPDATE enrollments SET pending_reevaluation = FALSE
-       WHERE course_id = ${courseId} AND pending_reevaluation AND learner_id = ANY(${learnerIds}::text[])`;
+      WITH locked AS (
+        SELECT learner_id FROM enrollments
+         WHERE course_id = ${courseId} AND pending_reevaluation AND learner_id = ANY(${learnerIds}::text[])
+         ORDER BY learner_id
+           FOR UPDATE)
+      UPDATE enrollments e SET pending_reevaluation = FALSE
+        FROM locked
+       WHERE e.course_id = ${courseId} AND e.learner_id = locked.learner_id`;
   }
 }

@@ -23,6 +23,9 @@ export async function createWorker({ config, deps, connection, workflowBundlePat
     ...(workflowBundlePath
       ? { workflowBundle: { codePath: workflowBundlePath } }
       : { workflowsPath: require.resolve(WORKFLOWS_PATH) }),
+    // A cancel reaches an activity only in the answer to a heartbeat, and heartbeats are otherwise
+    // held back for 80% of the heartbeat timeout: a cancelled chunk would go on for ~24 s.
+    maxHeartbeatThrottleInterval: '1s',
     ...options,
   });
 }
