@@ -6,6 +6,7 @@ import { loadKeySet } from '../../shared/credentials/signing-keys';
 import { createDatabase, type Database } from '../../shared/database';
 import { REPOSITORY_CLASSES } from '../../shared/repositories';
 import { DatabaseHealth } from '../../shared/repositories/database-health';
+import { Transactions } from '../../shared/repositories/transactions';
 import { VerificationRepository } from '../../shared/repositories/verification.repository';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
@@ -105,6 +106,7 @@ export class AppModule {
         // Verification reads through a pg pool of its own (VerificationService closes it on shutdown).
         { provide: VerificationRepository, useFactory: () => new VerificationRepository(config.database.url, config.database.poolSize) },
         { provide: DatabaseHealth, useFactory: (db: Database) => new DatabaseHealth(db), inject: [DATABASE] },
+        { provide: Transactions, useFactory: (db: Database) => new Transactions(db), inject: [DATABASE] },
         CoursesService,
         IngestionService,
         ReevaluationService,

@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../shared/config';
 import { AppModule, CONTROLLERS } from './app.module';
 import { ErrorFilter } from './common/error.filter';
-import { PayloadTooLargeError } from './common/errors';
+import { bodyTooLarge, isCsvRequest, MAX_CSV_BYTES, STREAMED_CSV_ROUTE } from './common/csv';
 import { checkJsonShape } from './common/json-shape';
 import { ERROR_RESPONSE_SCHEMA } from './common/openapi';
 import { describeRateLimits } from './throttling/rate-limits';
@@ -14,7 +14,7 @@ import { securityHeaders } from './common/security-headers';
 
 export const MAX_JSON_BODY = '2mb';
 /** CSV files: a 100,000-line import of long names and addresses fits. */
-export const MAX_CSV_BODY = '16mb';
+export const MAX_CSV_BODY = MAX_CSV_BYTES;
 /** Bare tokens (credentials) presented as text. */
 export const MAX_TEXT_BODY = '2mb';
 /** The sign-in form: a token and a path. */
@@ -31,7 +31,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // First, so every answer carries the headers, even a refused body or an unknown route.
   app.use(securityHeaders(config));
   app.useBodyParser('json', { limit: MAX_JSON_BODY, verify: checkJsonShape });
-  app.useBodyParser('text', { type: 'text/csv', limit: MAX_CSV_BODY });
+  // The import routes read their CSV from the connection themselves, slice by slice (common/csv.ts).
+  app.useBodyParser('text', { type: (request) => isCsvRequest(request) && !STREAMED_CSV_ROUTE.test(request.url ?? ''), limit: MAX_CSV_BODY });
   app.useBodyParser('text', { type: ['text/plain', 'application/jwt'], limit: MAX_TEXT_BODY });
   app.useBodyParser('raw', { type: ['application/pdf', 'image/png'], limit: MAX_DOCUMENT_BODY });
   // Form bodies only where a plain HTML form posts (sign-in); every other route keeps refusing them.
@@ -67,13 +68,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 function nameBodyLimit(error: unknown, _request: Request, _response: Response, next: NextFunction): void {
   const tooLarge = error as { type?: string; limit?: number } | null;
   if (tooLarge?.type !== 'entity.too.large' || typeof tooLarge.limit !== 'number') return next(error);
-  next(new PayloadTooLargeError(`the body is larger than the limit of ${formatBytes(tooLarge.limit)}`));
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
-  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
-  return `${bytes} bytes`;
+  next(bodyTooLarge(tooLarge.limit));
 }
 
 const COMMON_ERRORS: Record<string, string> = {

@@ -1,5 +1,9 @@
-import { ValidationError } from './errors';
-import { MAX_CSV_FIELDS, MAX_CSV_RECORDS, MAX_CSV_VALUE_LENGTH, parseCsv, readCsv } from './csv';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { PayloadTooLargeError, ValidationError } from './errors';
+import { MAX_CSV_FIELDS, MAX_CSV_RECORDS, MAX_CSV_VALUE_LENGTH, parseCsv, readCsv, readCsvBody, STREAMED_CSV_ROUTE } from './csv';
 
 describe('parseCsv', () => {
   it('keeps the line number of each record, skipping blank lines', () => {
@@ -79,5 +83,49 @@ describe('readCsv', () => {
   it('stops at the limits', async () => {
     await expect(collect('a\nb\nc', { maxRecords: 2 })).rejects.toEqual(new ValidationError([{ field: 'body', message: 'at most 2 lines per file' }]));
     await expect(collect('a,b,c', { maxFields: 2 })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('readCsvBody', () => {
+  /** A request as the server sees it: a byte stream with headers, which may still be arriving. */
+  const request = (chunks: Buffer[], headers: Record<string, string> = {}) =>
+    Object.assign(Readable.from(chunks, { objectMode: false }), { headers: { 'content-type': 'text/csv', ...headers } }) as unknown as IncomingMessage;
+  const collect = async (body: IncomingMessage, limits?: Parameters<typeof readCsvBody>[1]) => {
+    const records = [];
+    for await (const batch of readCsvBody(body, limits)) records.push(...batch);
+    return records;
+  };
+
+  it('reads records in batches, with a byte-order mark, in another charset or compressed', async () => {
+    expect(await collect(request([Buffer.from('\ufeffname,notes\n'), Buffer.from('ada,"late"\n')]))).toEqual([
+      { line: 1, fields: ['name', 'notes'] },
+      { line: 2, fields: ['ada', 'late'] },
+    ]);
+    expect(await collect(request([Buffer.from('Zoë,ok', 'latin1')], { 'content-type': 'text/csv; charset=ISO-8859-1' }))).toEqual([{ line: 1, fields: ['Zoë', 'ok'] }]);
+    expect(await collect(request([gzipSync('a,b\nc,d')], { 'content-encoding': 'gzip' }))).toHaveLength(2);
+  });
+
+  it('refuses a body over its limit, declared or counted as it arrives, and reads off the rest', async () => {
+    const declared = request([Buffer.from('a\n'.repeat(100))], { 'content-length': '200' });
+    await expect(collect(declared, { maxBytes: 100 })).rejects.toEqual(new PayloadTooLargeError('the body is larger than the limit of 100 bytes'));
+    expect(declared.readableEnded).toBe(true);
+    const chunked = request(Array.from({ length: 64 }, () => Buffer.from('a,b\n'.repeat(256))));
+    await expect(collect(chunked, { maxBytes: 16 * 1024 })).rejects.toEqual(new PayloadTooLargeError('the body is larger than the limit of 16 KB'));
+    expect(chunked.readableEnded).toBe(true);
+    // A bomb is counted by what it inflates to.
+    await expect(collect(request([gzipSync(Buffer.alloc(1024 * 1024, 'a'))], { 'content-encoding': 'gzip' }), { maxBytes: 1024 })).rejects.toBeInstanceOf(PayloadTooLargeError);
+  });
+
+  it('refuses what it cannot decode', async () => {
+    await expect(collect(request([Buffer.from('a')], { 'content-type': 'text/csv; charset=koi8-r' }))).rejects.toBeInstanceOf(UnsupportedMediaTypeException);
+    await expect(collect(request([Buffer.from('a')], { 'content-encoding': 'compress' }))).rejects.toBeInstanceOf(UnsupportedMediaTypeException);
+    await expect(collect(request([Buffer.from('not gzip')], { 'content-encoding': 'gzip' }))).rejects.toMatchObject({ fields: [{ field: 'body', message: expect.stringContaining('the body does not inflate') }] });
+  });
+
+  it('knows the routes that read their own CSV', () => {
+    expect(STREAMED_CSV_ROUTE.test('/courses/course-v1%3AX%2BY%2B1/imports/grades')).toBe(true);
+    expect(STREAMED_CSV_ROUTE.test('/courses/c/exceptions/import?grantedBy=prof')).toBe(true);
+    expect(STREAMED_CSV_ROUTE.test('/courses/c/exceptions')).toBe(false);
+    expect(STREAMED_CSV_ROUTE.test('/courses/c/imports/grades/more')).toBe(false);
   });
 });

@@ -1,7 +1,10 @@
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { parse, type CsvError, type Info, type Options } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { ValidationError } from './errors';
+import { PayloadTooLargeError, ValidationError } from './errors';
 
 /** One CSV record with the 1-based line it started on. */
 export interface CsvRecord {
@@ -21,6 +24,14 @@ export const MAX_CSV_RECORDS = 100_001;
 export const MAX_CSV_FIELDS = 32;
 /** Characters one value may hold: bounds the parser's buffer whatever the file. */
 export const MAX_CSV_VALUE_LENGTH = 65_536;
+/** Bytes a CSV file may hold: a 100,000-line import of long names and addresses fits. */
+export const MAX_CSV_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The routes that read their CSV straight from the connection (the global text parser leaves
+ * them alone): the ingestion imports and the exception list import.
+ */
+export const STREAMED_CSV_ROUTE = /^\/courses\/[^/?]+\/(?:imports\/[^/?]+|exceptions\/import)\/?(?:\?|$)/;
 
 /**
  * RFC 4180 CSV read by csv-parse: quoted fields may hold commas, quotes ("") and line breaks; a
@@ -93,16 +104,32 @@ export function parseCsv(text: string, limits: CsvLimits = {}): CsvRecord[] {
  * Streams records one at a time from a text or a byte stream (the request itself), with the
  * same limits: memory stays bounded by what the caller keeps, not by the file.
  */
-export async function* readCsv(source: string | NodeJS.ReadableStream, limits: CsvLimits = {}): AsyncGenerator<CsvRecord> {
+export async function* readCsv(source: string | NodeJS.ReadableStream, limits: CsvLimits = {}, encoding: BufferEncoding = 'utf8'): AsyncGenerator<CsvRecord> {
+  for await (const batch of readCsvBatches(source, limits, encoding)) yield* batch;
+}
+
+/**
+ * The same records, in the batches the parser has ready at once (what one chunk of input held):
+ * a hundred thousand lines cost a few hundred awaits, not one per line.
+ */
+export async function* readCsvBatches(source: string | NodeJS.ReadableStream, limits: CsvLimits = {}, encoding: BufferEncoding = 'utf8'): AsyncGenerator<CsvRecord[]> {
   const check = checker(limits);
   // Strings are fed in slices so a large body is parsed incrementally too.
   const input = typeof source === 'string' ? Readable.from(slices(source)) : source;
-  const parser = parse({ ...OPTIONS });
+  // A byte-order mark is not part of the first header name.
+  const parser = parse({ ...OPTIONS, encoding, bom: true });
+  // pipe() does not forward a failing source (a body over its limit): the reader must see it.
+  input.on('error', (error: Error) => parser.destroy(error));
   input.pipe(parser);
+  const taken = takeInBatches<ParsedRecord>(parser);
   try {
-    for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
-      const record = check(parsed);
-      if (record) yield record;
+    for (let parsed = await taken.next(); parsed !== null; parsed = await taken.next()) {
+      const batch: CsvRecord[] = [];
+      for (const p of parsed) {
+        const record = check(p);
+        if (record) batch.push(record);
+      }
+      if (batch.length) yield batch;
     }
   } catch (error) {
     throw toValidationError(error);
@@ -112,6 +139,127 @@ export async function* readCsv(source: string | NodeJS.ReadableStream, limits: C
   }
 }
 
+/** Records a batch may gather before the parser is paused: bounds what waits for the reader. */
+const BATCH_RECORDS = 1024;
+
+/**
+ * What an object stream produced since the last call, as one array (null once it ended): the
+ * stream is paused while a full batch waits, so its memory stays bounded.
+ */
+function takeInBatches<T>(stream: Readable): { next: () => Promise<T[] | null> } {
+  let pending: T[] = [];
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  stream.on('data', (item: T) => {
+    if (pending.push(item) >= BATCH_RECORDS) stream.pause();
+    wake?.();
+  });
+  stream.on('end', () => ((ended = true), wake?.()));
+  stream.on('error', (error: Error) => ((failure = error), wake?.()));
+  return {
+    async next() {
+      while (!pending.length && !failure && !ended) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      if (pending.length) {
+        const batch = pending;
+        pending = [];
+        stream.resume();
+        return batch;
+      }
+      if (failure) throw failure;
+      return null;
+    },
+  };
+}
+
 function* slices(text: string, size = 64 * 1024): Generator<string> {
   for (let at = 0; at < text.length; at += size) yield text.slice(at, at + size);
+}
+
+/** Whether the request says it carries CSV (`text/csv`, any parameters). */
+export function isCsvRequest(request: IncomingMessage): boolean {
+  return /^text\/csv\s*(?:;|$)/i.test(request.headers['content-type'] ?? '');
+}
+
+/**
+ * Reads a request's CSV body straight from the connection, in batches of records: what the caller
+ * keeps bounds the memory, not the file. A body above `maxBytes` (decoded) is refused with 413 as
+ * soon as it crosses the limit. Whenever reading stops early, the rest of the body is read off
+ * and dropped before the answer, as the body parsers do, so the client sees the answer and the
+ * connection stays usable.
+ */
+export async function* readCsvBody(request: IncomingMessage, { maxBytes = MAX_CSV_BYTES, ...limits }: CsvLimits & { maxBytes?: number } = {}): AsyncGenerator<CsvRecord[]> {
+  try {
+    const identity = (request.headers['content-encoding'] ?? 'identity').toLowerCase() === 'identity';
+    if (identity && Number(request.headers['content-length'] ?? 0) > maxBytes) throw bodyTooLarge(maxBytes);
+    const encoding = charsetOf(request);
+    const inflating = inflaterFor(request);
+    const decoded: Readable = inflating ? request.pipe(inflating) : request;
+    const counted = decoded.pipe(new ByteLimit(maxBytes));
+    inflating?.on('error', (error: Error) => counted.destroy(new ValidationError([{ field: 'body', message: `the body does not inflate: ${error.message}` }])));
+    try {
+      yield* readCsvBatches(counted, limits, encoding);
+    } finally {
+      decoded.unpipe(counted);
+      if (inflating) {
+        request.unpipe(inflating);
+        inflating.destroy();
+      }
+    }
+  } finally {
+    await drain(request);
+  }
+}
+
+/** The answer to a body above its limit, naming the limit so the sender knows what would fit. */
+export function bodyTooLarge(limitBytes: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`the body is larger than the limit of ${formatBytes(limitBytes)}`);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+/** Fails the stream once more than `limit` bytes went through. */
+class ByteLimit extends Transform {
+  private seen = 0;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.limit) done(bodyTooLarge(this.limit));
+    else done(null, chunk);
+  }
+}
+
+/** The charsets Node decodes itself; the body parsers answered any other with 415 too. */
+function charsetOf(request: IncomingMessage): BufferEncoding {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase() ?? 'utf-8';
+  const known: Record<string, BufferEncoding> = { 'utf-8': 'utf8', utf8: 'utf8', 'us-ascii': 'latin1', ascii: 'latin1', 'iso-8859-1': 'latin1', latin1: 'latin1', 'utf-16le': 'utf16le' };
+  if (!known[charset]) throw new UnsupportedMediaTypeException(`unsupported charset "${charset.toUpperCase()}"`);
+  return known[charset];
+}
+
+/** Compressed uploads are read as the body parsers read them: inflated, the limit counting inflated bytes. */
+function inflaterFor(request: IncomingMessage): Transform | null {
+  const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const inflate = { identity: null, gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress }[encoding];
+  if (inflate === undefined) throw new UnsupportedMediaTypeException(`unsupported content encoding "${encoding}"`);
+  return inflate && inflate();
+}
+
+/** Reads off and drops what is left of a body we stopped reading. */
+async function drain(request: IncomingMessage): Promise<void> {
+  if (request.readableEnded || request.destroyed) return;
+  request.unpipe();
+  await new Promise<void>((resolve) => {
+    request.once('end', resolve).once('close', resolve).once('error', () => resolve());
+    request.resume();
+  });
 }

@@ -2,8 +2,9 @@ import * as R from '../common/response-schemas';
 import { actorOf, CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
 import { Access } from '../auth/access';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { IncomingMessage } from 'node:http';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CURSOR_DOC, LIMIT_DOC, limitQuery, timeTextCursorQuery } from '../common/pagination';
 import { courseIdParam } from '../courses/courses.schemas';
 import { ApiZodBody, ApiZodResponse } from '../common/openapi';
@@ -49,14 +50,16 @@ export class ExceptionsController {
   @ApiZodResponse(200, R.exceptionImportResponse, 'One result per line.')
   @Post('import')
   @HttpCode(200)
+  @ApiConsumes('text/csv')
   @ApiBody({ description: 'CSV: learner (username or email), notes', schema: { type: 'string' } })
   import(
     @Param('courseId', courseId) id: string,
     @Query(new ZodValidationPipe(importQuerySchema, 'query')) query: { grantedBy?: string },
-    @Body() csv: string,
+    // Read from the connection by the service: the global text parser skips this route.
+    @Req() request: IncomingMessage,
     @CurrentPrincipal() principal: Principal | null,
   ) {
-    return this.exceptions.importExceptions(id, csv, actorOf(principal, query.grantedBy, 'query.grantedBy'));
+    return this.exceptions.importExceptions(id, request, actorOf(principal, query.grantedBy, 'query.grantedBy'));
   }
 
   @ApiZodResponse(200, R.exceptionRemovalResponse, 'Removed; whether a certificate was invalidated with it.')

@@ -1,7 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { decideEligibility } from '../../../shared/domain/certificate-rules';
 import { CertificatesRepository, CoursesRepository, ExceptionsRepository } from '../../../shared/repositories';
-import { readCsv, type CsvRecord } from '../common/csv';
+import { isCsvRequest, readCsvBody, type CsvRecord } from '../common/csv';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import type { GrantExceptionDto } from './exceptions.schemas';
 
@@ -90,11 +91,14 @@ export class ExceptionsService {
    * whole file at once: one query finds every learner, the rules run in memory, one statement
    * adds the list; each line's result is what adding the lines one by one, in order, would give.
    */
-  async importExceptions(courseId: string, csv: string, grantedBy: string): Promise<{ added: number; results: ImportLineResult[] }> {
+  async importExceptions(courseId: string, request: IncomingMessage, grantedBy: string): Promise<{ added: number; results: ImportLineResult[] }> {
     if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
-    if (typeof csv !== 'string' || csv.trim() === '') throw new ValidationError([{ field: 'body', message: 'send the CSV as text/csv with one learner per line' }]);
+    const sendCsv = new ValidationError([{ field: 'body', message: 'send the CSV as text/csv with one learner per line' }]);
+    if (!isCsvRequest(request)) throw sendCsv;
+    // Read from the connection: at most 10,000 lines are kept, whatever the body holds after them.
     const records: CsvRecord[] = [];
-    for await (const record of readCsv(csv, { maxRecords: MAX_IMPORT_LINES })) records.push(record);
+    for await (const batch of readCsvBody(request, { maxRecords: MAX_IMPORT_LINES })) records.push(...batch);
+    if (records.length === 0) throw sendCsv;
     const header = records[0] && /^(learner|username|email|user)$/i.test(records[0].fields[0] ?? '');
     const results: ImportLineResult[] = [];
     const pending: Array<{ result: ImportLineResult; notes: string }> = [];

@@ -1,17 +1,21 @@
+import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
-import { readCsv, type CsvRecord } from '../common/csv';
-import { ValidationError, type FieldProblem } from '../common/errors';
+import { CoursesRepository } from '../../../shared/repositories';
+import { Transactions } from '../../../shared/repositories/transactions';
+import { isCsvRequest, readCsvBody, type CsvRecord } from '../common/csv';
+import { NotFoundError, ValidationError, type FieldProblem } from '../common/errors';
 import { completionsSchema, enrollLearnersSchema, recordGradesSchema } from '../courses/courses.schemas';
 import { IngestionService } from '../courses/ingestion.service';
+import { ReevaluationService } from '../courses/reevaluation.service';
 
 export const IMPORT_KINDS = ['enrollments', 'grades', 'completions'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** Rows a file may hold (plus its header line): ten of the largest JSON batches. */
 export const MAX_IMPORT_ROWS = 100_000;
-/** The JSON routes' batch maximum: the file is validated by the same schemas, one batch-sized slice at a time. */
-const VALIDATION_SLICE = 10_000;
+/** The JSON routes' batch maximum: the file is validated and written by the same code, one batch-sized slice at a time. */
+const SLICE = 10_000;
 
 const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
   enrollments: { required: ['learnerId', 'email', 'name', 'mode'], optional: [] },
@@ -26,73 +30,197 @@ const SCHEMAS: Record<ImportKind, z.ZodType> = {
 };
 
 /**
- * CSV versions of the batch ingestion endpoints. All or nothing: the whole file is read and
- * validated first, and a file with any bad line is refused whole with every bad line reported by
- * its number, so a half-imported file never leaves the LMS and us disagreeing. A good file is then
- * written set-based, in slices, inside one transaction. Sending the same file twice gives the same state.
+ * CSV versions of the batch ingestion endpoints, parsed from the connection as it arrives (the
+ * body is never held as one string). All or nothing: every slice of rows is checked by the JSON
+ * routes' schemas once the upload is complete; when they are clean, the slices are checked by
+ * the rules and written, set-based, inside one transaction. A file with any bad line is refused
+ * whole (nothing written, or the transaction rolled back) with every bad line reported by its
+ * number, so a half-imported file never leaves the LMS and us disagreeing. Sending the same file
+ * twice gives the same state.
  */
 @Injectable()
 export class ImportsService {
-  constructor(private readonly ingestion: IngestionService) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly courses: CoursesRepository,
+    private readonly reevaluation: ReevaluationService,
+  ) {}
 
-  async importCsv(courseId: string, kind: ImportKind, csv: unknown) {
-    if (typeof csv !== 'string' || csv.trim() === '') {
-      throw new ValidationError([{ field: 'body', message: `send text/csv with a header line: ${COLUMNS[kind].required.join(',')}` }]);
-    }
-    const { records, rows, problems } = await readRows(kind, readCsv(csv, { maxRecords: MAX_IMPORT_ROWS + 1 }));
-    if (problems.length) throw new ValidationError(problems, summary(problems));
-
-    const data = { [kind]: [] as unknown[] };
-    for (let at = 0; at < rows.length; at += VALIDATION_SLICE) {
-      const parsed = SCHEMAS[kind].safeParse({ [kind]: rows.slice(at, at + VALIDATION_SLICE) });
-      if (parsed.success) data[kind].push(...(parsed.data as Record<string, unknown[]>)[kind]);
-      else problems.push(...parsed.error.issues.map((issue) => toLine(records, issue.path.map(String), issue.message, at)));
-    }
-    if (problems.length) throw new ValidationError(problems, summary(problems));
-    try {
-      switch (kind) {
-        case 'enrollments':
-          return { kind, ...(await this.ingestion.enrollLearners(courseId, data as z.infer<typeof enrollLearnersSchema>)) };
-        case 'grades':
-          return { kind, ...(await this.ingestion.recordGrades(courseId, data as z.infer<typeof recordGradesSchema>)) };
-        case 'completions':
-          return { kind, ...(await this.ingestion.recordCompletions(courseId, data as z.infer<typeof completionsSchema>)) };
+  async importCsv(courseId: string, kind: ImportKind, request: IncomingMessage) {
+    const sendCsv = `send text/csv with a header line: ${COLUMNS[kind].required.join(',')}`;
+    if (!isCsvRequest(request)) throw new ValidationError([{ field: 'body', message: sendCsv }]);
+    if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
+    // The whole upload is read and checked before a database connection is taken: a slow or
+    // stalled upload holds no transaction, and a file with bad values or lines costs no writes.
+    const file = new FileCheck(kind);
+    // Slices are checked once the file is known to be within its line limit, so a file over it
+    // is refused for the price of parsing alone.
+    const slices: Slice[] = [];
+    let slice: Slice = { records: [], rows: [] };
+    for await (const batch of readCsvBody(request, { maxRecords: MAX_IMPORT_ROWS + 1 })) {
+      for (const record of batch) {
+        if (!file.readHeader(record)) continue;
+        slice.records.push(record);
+        slice.rows.push(file.readRow(record));
+        if (slice.rows.length === SLICE) {
+          slices.push(slice);
+          slice = { records: [], rows: [] };
+        }
       }
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      // body.<kind>.<index>.<column> → line N: <column>
-      const lines = error.fields.map((f) => toLine(records, f.field.split('.').slice(1), f.message));
-      throw new ValidationError(lines, summary(lines));
     }
+    if (!file.header) throw new ValidationError([{ field: 'body', message: sendCsv }]);
+    slices.push(slice);
+    const checked: Array<{ data: SliceData; records: CsvRecord[] }> = [];
+    for (const each of slices.splice(0)) {
+      const data = file.validate(each);
+      if (data) checked.push({ data, records: each.records });
+    }
+    file.refuseIfBad();
+
+    const deferred = new DeferredReevaluation();
+    const counted = await this.transactions.inOneTransaction(async (repositories) => {
+      // The ingestion rules, writing through this transaction; re-evaluation waits for the commit.
+      const ingestion = new IngestionService(repositories.courses, repositories.enrollments, deferred.asService(), repositories.issuance);
+      let count = 0;
+      for (const { data, records } of checked) count += await writeSlice(ingestion, courseId, kind, data, records, file);
+      file.refuseIfBad();
+      return count;
+    });
+    await deferred.replay(this.reevaluation);
+    return kind === 'enrollments' ? { kind, courseId, enrolled: counted } : { kind, courseId, recorded: counted };
   }
 }
 
-/** Reads the header and every record into rows keyed by column, noting each line with the wrong number of values. */
-async function readRows(kind: ImportKind, source: AsyncIterable<CsvRecord>) {
-  const records: CsvRecord[] = [];
-  const rows: Array<Record<string, unknown>> = [];
-  const problems: FieldProblem[] = [];
-  let names: string[] | null = null;
-  for await (const record of source) {
-    if (names === null) {
-      names = record.fields;
-      checkHeader(kind, names);
-      continue;
-    }
+interface Slice {
+  records: CsvRecord[];
+  rows: Array<Record<string, unknown>>;
+}
+
+type SliceData = Record<string, unknown>[];
+
+/**
+ * What is known about the file so far. Its problems come in three kinds, reported in this order
+ * of precedence, as when the whole file was read first: lines with the wrong number of values,
+ * then invalid values, then rows the rules refuse (a learner twice in the file, unknown learners
+ * and lessons); once a kind is found, later slices are only checked for it and the kinds before it.
+ */
+class FileCheck {
+  header: string[] | null = null;
+  private rows = 0;
+  private readonly lineProblems: FieldProblem[] = [];
+  private readonly valueProblems: FieldProblem[] = [];
+  readonly ruleProblems: FieldProblem[] = [];
+  /** Enrollments: the learner ids and emails of the earlier rows (a learner twice in the file is refused by line). */
+  private readonly seen = new Map<string, Set<string>>();
+
+  constructor(private readonly kind: ImportKind) {}
+
+  /** Takes the first record as the header; false for it. */
+  readHeader(record: CsvRecord): boolean {
+    if (this.header) return true;
+    checkHeader(this.kind, record.fields);
+    this.header = record.fields;
+    return false;
+  }
+
+  /** The record keyed by column, noting a line with the wrong number of values. */
+  readRow(record: CsvRecord): Record<string, unknown> {
+    const names = this.header!;
+    this.rows++;
     if (record.fields.length !== names.length) {
-      problems.push({ field: `line ${record.line}`, message: `expected ${names.length} values, found ${record.fields.length}` });
+      this.lineProblems.push({ field: `line ${record.line}`, message: `expected ${names.length} values, found ${record.fields.length}` });
     }
     const row: Record<string, unknown> = {};
     names.forEach((name, i) => {
       const value = record.fields[i] ?? '';
-      if (value === '' && COLUMNS[kind].optional.includes(name)) return;
+      if (value === '' && COLUMNS[this.kind].optional.includes(name)) return;
       row[name] = name === 'grade' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
     });
-    records.push(record);
-    rows.push(row);
+    return row;
   }
-  if (rows.length === 0 && problems.length === 0) throw new ValidationError([{ field: 'body', message: 'the file has a header but no rows' }]);
-  return { records, rows, problems };
+
+  /** The slice's rows as the JSON route would take them, or null when the slice is not to be written. */
+  validate({ records, rows }: Slice): SliceData | null {
+    if (rows.length === 0 || this.lineProblems.length) return null;
+    const parsed = SCHEMAS[this.kind].safeParse({ [this.kind]: rows });
+    if (!parsed.success) {
+      this.valueProblems.push(...parsed.error.issues.map((issue) => toLine(records, issue.path.map(String), issue.message)));
+      return null;
+    }
+    if (this.valueProblems.length) return null;
+    const data = (parsed.data as Record<string, SliceData>)[this.kind];
+    return this.withoutRepeats(data, records) ? data : null;
+  }
+
+  /** Enrollments: false (and each repeat reported) when a learner id or email appeared on an earlier line. */
+  private withoutRepeats(data: SliceData, records: CsvRecord[]): boolean {
+    if (this.kind !== 'enrollments') return true;
+    const before = this.ruleProblems.length;
+    data.forEach((row, i) => {
+      for (const column of ['learnerId', 'email']) {
+        const seen = this.seen.get(column) ?? this.seen.set(column, new Set()).get(column)!;
+        const value = String(row[column]);
+        if (seen.has(value)) this.ruleProblems.push({ field: `line ${records[i].line}: ${column}`, message: 'appears more than once in this batch' });
+        else seen.add(value);
+      }
+    });
+    return this.ruleProblems.length === before;
+  }
+
+  refuseIfBad(): void {
+    if (this.rows === 0 && !this.lineProblems.length) throw new ValidationError([{ field: 'body', message: 'the file has a header but no rows' }]);
+    const problems = [this.lineProblems, this.valueProblems, this.ruleProblems].find((p) => p.length);
+    if (!problems) return;
+    const byLine = [...problems].sort((a, b) => lineOf(a) - lineOf(b));
+    throw new ValidationError(byLine, summary(byLine));
+  }
+}
+
+/** Writes one slice through the JSON routes' rules; a row they refuse is reported by its line. Returns the rows counted. */
+async function writeSlice(ingestion: IngestionService, courseId: string, kind: ImportKind, data: SliceData, records: CsvRecord[], file: FileCheck): Promise<number> {
+  try {
+    switch (kind) {
+      case 'enrollments':
+        return (await ingestion.enrollLearners(courseId, { enrollments: data } as z.infer<typeof enrollLearnersSchema>)).enrolled;
+      case 'grades':
+        return (await ingestion.recordGrades(courseId, { grades: data } as z.infer<typeof recordGradesSchema>)).recorded;
+      case 'completions':
+        return (await ingestion.recordCompletions(courseId, { completions: data } as z.infer<typeof completionsSchema>)).recorded;
+    }
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // body.<kind>.<index>.<column> → line N: <column>
+    file.ruleProblems.push(...error.fields.map((f) => toLine(records, f.field.split('.').slice(1), f.message)));
+    return 0;
+  }
+}
+
+/**
+ * Re-evaluation asked for while the file is written, run once it is committed: a refused file
+ * changed nobody's standing. The learners of every slice are merged into one call per reason.
+ */
+class DeferredReevaluation {
+  private readonly calls = new Map<string, { courseId: string; learnerIds: Set<string> | null }>();
+
+  /** What the ingestion rules call; the only method of ReevaluationService they reach from the batch writes. */
+  asService(): ReevaluationService {
+    const reevaluateAfterFinalization = async (courseId: string, learnerIds: string[] | null, why: string) => {
+      const call = this.calls.get(why) ?? this.calls.set(why, { courseId, learnerIds: new Set() }).get(why)!;
+      if (learnerIds === null) call.learnerIds = null;
+      else for (const id of learnerIds) call.learnerIds?.add(id);
+    };
+    return { reevaluateAfterFinalization } as unknown as ReevaluationService;
+  }
+
+  async replay(reevaluation: ReevaluationService): Promise<void> {
+    for (const [why, { courseId, learnerIds }] of this.calls) {
+      await reevaluation.reevaluateAfterFinalization(courseId, learnerIds && [...learnerIds], why);
+    }
+  }
+}
+
+function lineOf(problem: FieldProblem): number {
+  return Number(/^line (\d+)/.exec(problem.field)?.[1] ?? 0);
 }
 
 function checkHeader(kind: ImportKind, names: string[]): void {
@@ -109,9 +237,9 @@ function checkHeader(kind: ImportKind, names: string[]): void {
   ]);
 }
 
-function toLine(records: CsvRecord[], path: string[], message: string, offset = 0): FieldProblem {
+function toLine(records: CsvRecord[], path: string[], message: string): FieldProblem {
   const [, index, column] = path;
-  const record = records[offset + Number(index)];
+  const record = records[Number(index)];
   return record ? { field: `line ${record.line}${column ? `: ${column}` : ''}`, message } : { field: 'body', message };
 }
 
