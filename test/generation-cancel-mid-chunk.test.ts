@@ -1,16 +1,9 @@
-import { useService, uniqueCourseId, waitFor } from './helpers/service';
+import { courseWithPassingLearners, type GenerationTaskView } from './helpers/generation';
+import { useService, waitFor } from './helpers/service';
 
 const LEARNERS = 2000;
 
-interface Task {
-  id: string;
-  state: string;
-  total: number | null;
-  done: number;
-  issued: number;
-  failed: number;
-  error: string | null;
-}
+type Task = GenerationTaskView;
 
 /**
  * A cancel does not wait for the chunk under way: the issuing activity stops after the batch it
@@ -22,13 +15,7 @@ describe('cancelling a generation task in the middle of a chunk', () => {
 
   it('stops within seconds after the batch under way, with counts that match the certificates written', async () => {
     const { api } = ctx;
-    const courseId = uniqueCourseId('CancelMidChunk');
-    const created = await api.post('/courses', { id: courseId, title: 'Cancel mid-chunk course', pacing: 'self', endAt: new Date(Date.now() + 3_600_000).toISOString(), certificatesActive: true, passingGrade: 0.5 });
-    expect(created.status).toBe(201);
-    const suffix = courseId.slice(-8);
-    const ids = Array.from({ length: LEARNERS }, (_, i) => `cancel-${suffix}-${String(i).padStart(5, '0')}`);
-    expect((await api.put(`/courses/${courseId}/enrollments`, { enrollments: ids.map((id) => ({ learnerId: id, email: `${id}@example.org`, name: `Learner ${id}`, mode: 'verified' })) })).status).toBe(200);
-    expect((await api.put(`/courses/${courseId}/grades`, { grades: ids.map((id) => ({ learnerId: id, grade: 0.9 })) })).status).toBe(200);
+    const { courseId } = await courseWithPassingLearners(api, 'CancelMidChunk', LEARNERS);
 
     const started = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners' });
     expect(started.status).toBe(202);

@@ -1,20 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { generationWorkflowId } from '../workflows/definitions';
 import { bearer, lmsToken } from './helpers/auth';
-import { httpClient, useService, uniqueCourseId, waitFor } from './helpers/service';
+import { courseWithPassingLearners as createPassingCourse, type GenerationTaskView } from './helpers/generation';
+import { httpClient, useService, waitFor } from './helpers/service';
 
 type Api = ReturnType<typeof httpClient>;
 
-interface Task {
-  id: string;
-  state: string;
-  total: number | null;
-  done: number;
-  issued: number;
-  failed: number;
-  error: string | null;
-  finishedAt: string | null;
-}
+type Task = GenerationTaskView;
 
 /**
  * What the instructor sees of a generation task while it runs: a task that continues as new many
@@ -37,14 +29,8 @@ describe('generation task state', () => {
 
   /** A self-paced course still running, with `count` learners who all pass. */
   async function courseWithPassingLearners(label: string, count: number): Promise<{ courseId: string; instructor: Api }> {
-    const { api } = ctx;
-    const courseId = uniqueCourseId(label);
-    const created = await api.post('/courses', { id: courseId, title: `${label} course`, pacing: 'self', endAt: new Date(Date.now() + 3_600_000).toISOString(), certificatesActive: true, passingGrade: 0.5 });
-    expect(created.status).toBe(201);
+    const { courseId } = await createPassingCourse(ctx.api, label, count);
     const suffix = courseId.slice(-8);
-    const ids = Array.from({ length: count }, (_, i) => `learner-${String(i).padStart(4, '0')}-${suffix}`);
-    expect((await api.put(`/courses/${courseId}/enrollments`, { enrollments: ids.map((id) => ({ learnerId: id, email: `${id}@example.org`, name: `Learner ${id}`, mode: 'verified' })) })).status).toBe(200);
-    expect((await api.put(`/courses/${courseId}/grades`, { grades: ids.map((id) => ({ learnerId: id, grade: 0.9 })) })).status).toBe(200);
     const instructor = httpClient(ctx.service.baseUrl, bearer(await lmsToken({ role: 'instructor', sub: `prof-${suffix}`, courses: [courseId] })));
     return { courseId, instructor };
   }

@@ -1,19 +1,12 @@
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { generationWorkflowId } from '../workflows/definitions';
-import { startExtraWorker, useService, uniqueCourseId, waitFor, type ExtraWorker } from './helpers/service';
+import { courseWithPassingLearners, type GenerationTaskView } from './helpers/generation';
+import { startExtraWorker, useService, waitFor, type ExtraWorker } from './helpers/service';
 
 const LEARNERS = 3000;
 
-interface Task {
-  id: string;
-  state: string;
-  total: number | null;
-  done: number;
-  issued: number;
-  failed: number;
-  error: string | null;
-}
+type Task = GenerationTaskView;
 
 /**
  * Two worker processes poll the same task queue, as two machines would: a course's bulk run is
@@ -55,13 +48,7 @@ describe('two workers on one task queue', () => {
 
   it('share a course of a few thousand learners: exact count, one certificate per learner, both workers issued', async () => {
     const { api } = ctx;
-    const courseId = uniqueCourseId('TwoWorkers');
-    const created = await api.post('/courses', { id: courseId, title: 'Two workers course', pacing: 'self', endAt: new Date(Date.now() + 3_600_000).toISOString(), certificatesActive: true, passingGrade: 0.5 });
-    expect(created.status).toBe(201);
-    const suffix = courseId.slice(-8);
-    const ids = Array.from({ length: LEARNERS }, (_, i) => `multi-${suffix}-${String(i).padStart(5, '0')}`);
-    expect((await api.put(`/courses/${courseId}/enrollments`, { enrollments: ids.map((id) => ({ learnerId: id, email: `${id}@example.org`, name: `Learner ${id}`, mode: 'verified' })) })).status).toBe(200);
-    expect((await api.put(`/courses/${courseId}/grades`, { grades: ids.map((id) => ({ learnerId: id, grade: 0.9 })) })).status).toBe(200);
+    const { courseId, learnerIds: ids } = await courseWithPassingLearners(api, 'TwoWorkers', LEARNERS);
 
     const started = await api.post(`/courses/${courseId}/generation-tasks`, { kind: 'all_learners' });
     expect(started.status).toBe(202);
