@@ -70,10 +70,6 @@ export class CoursesRepository {
     return this.db.course.update({ where: { id: courseId }, data: withJsonNulls(changes) });
   }
 
-  async setCertificatesActive(courseId: string, active: boolean): Promise<CourseRecord> {
-    return this.db.course.update({ where: { id: courseId }, data: { certificatesActive: active } });
-  }
-
   /**
    * Applies a settings, activation or template change and records it (who, and each field's old and
    * new value) in the same transaction. The course row is locked first, so that of two concurrent

@@ -3,7 +3,6 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { parse, type CsvError, type Info, type Options } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import { PayloadTooLargeError, ValidationError } from './errors';
 
 /** One CSV record with the 1-based line it started on. */
@@ -74,7 +73,7 @@ function checker({ maxRecords = MAX_CSV_RECORDS, maxFields = MAX_CSV_FIELDS }: C
 }
 
 function toValidationError(error: unknown): unknown {
-  // csv-parse/sync bundles its own CsvError class: recognize its errors by their code.
+  // Recognize csv-parse's errors by their code, whichever build of its CsvError class threw them.
   if (!(error instanceof Error) || !String((error as Partial<CsvError>).code ?? '').startsWith('CSV_')) return error;
   const { code, lines: where } = error as CsvError & { lines?: number };
   const message =
@@ -84,33 +83,11 @@ function toValidationError(error: unknown): unknown {
   return new ValidationError([{ field: where ? `line ${where}` : 'body', message }]);
 }
 
-/** Reads a whole CSV text; refuses it as soon as it crosses a limit, so a hostile file costs no more than reading it. */
-export function parseCsv(text: string, limits: CsvLimits = {}): CsvRecord[] {
-  const check = checker(limits);
-  try {
-    const parsed = parseSync(text, { ...OPTIONS }) as unknown as ParsedRecord[];
-    const records: CsvRecord[] = [];
-    for (const p of parsed) {
-      const record = check(p);
-      if (record) records.push(record);
-    }
-    return records;
-  } catch (error) {
-    throw toValidationError(error);
-  }
-}
-
 /**
- * Streams records one at a time from a text or a byte stream (the request itself), with the
- * same limits: memory stays bounded by what the caller keeps, not by the file.
- */
-export async function* readCsv(source: string | NodeJS.ReadableStream, limits: CsvLimits = {}, encoding: BufferEncoding = 'utf8'): AsyncGenerator<CsvRecord> {
-  for await (const batch of readCsvBatches(source, limits, encoding)) yield* batch;
-}
-
-/**
- * The same records, in the batches the parser has ready at once (what one chunk of input held):
- * a hundred thousand lines cost a few hundred awaits, not one per line.
+ * Streams records from a text or a byte stream (the request itself), in the batches the parser has
+ * ready at once (what one chunk of input held), refusing the input as soon as it crosses a limit:
+ * a hundred thousand lines cost a few hundred awaits, not one per line, and memory stays bounded
+ * by what the caller keeps, not by the file.
  */
 export async function* readCsvBatches(source: string | NodeJS.ReadableStream, limits: CsvLimits = {}, encoding: BufferEncoding = 'utf8'): AsyncGenerator<CsvRecord[]> {
   const check = checker(limits);
