@@ -28,21 +28,23 @@ runBench('pages', async ({ database, defer, signingKey, work }) => {
   });
   const [learners, exceptions, invalidations, tasks, runs] = [values.learners, values.exceptions, values.invalidations, values.tasks, values.runs].map(Number) as [number, number, number, number, number];
   const { url, db } = await database(4);
+  // Usernames sort as numbers: learner-000001 .. learner-100000, one digit more from 1,000,000 on.
+  const width = Math.max(6, String(learners).length);
 
   note(`writing ${learners} learners with certificates, ${exceptions} exceptions, ${invalidations} invalidations, ${tasks} generation tasks`);
   const started = Date.now();
   await db.course.create({ data: { id: COURSE, title: 'Pages Benchmark', pacing: 'instructor', startAt: new Date(), endAt: new Date(Date.now() - 864e5), certificatesActive: true, passingGrade: 0.5 } });
   await db.$executeRaw`INSERT INTO learners (id, email, name)
-    SELECT 'learner-' || lpad(i::text, 6, '0'), 'Learner.' || i || '@Example.org', 'Learner ' || i FROM generate_series(1, ${learners}::int) AS i`;
+    SELECT 'learner-' || lpad(i::text, ${width}::int, '0'), 'Learner.' || i || '@Example.org', 'Learner ' || i FROM generate_series(1, ${learners}::int) AS i`;
   await db.$executeRaw`INSERT INTO enrollments (course_id, learner_id, mode, grade, updated_at)
-    SELECT ${COURSE}, 'learner-' || lpad(i::text, 6, '0'), 'verified', CASE WHEN i % 5 = 0 THEN 0.2 ELSE 0.9 END, now() FROM generate_series(1, ${learners}::int) AS i`;
+    SELECT ${COURSE}, 'learner-' || lpad(i::text, ${width}::int, '0'), 'verified', CASE WHEN i % 5 = 0 THEN 0.2 ELSE 0.9 END, now() FROM generate_series(1, ${learners}::int) AS i`;
   await db.$executeRaw`INSERT INTO certificates (id, course_id, learner_id, status, grade, issued_at, updated_at)
-    SELECT gen_random_uuid(), ${COURSE}, 'learner-' || lpad(i::text, 6, '0'),
+    SELECT gen_random_uuid(), ${COURSE}, 'learner-' || lpad(i::text, ${width}::int, '0'),
            (CASE WHEN i % 5 = 0 THEN 'notpassing' ELSE 'downloadable' END)::"CertificateStatus",
            CASE WHEN i % 5 = 0 THEN 0.2 ELSE 0.9 END, CASE WHEN i % 5 = 0 THEN NULL ELSE now() END, now()
       FROM generate_series(1, ${learners}::int) AS i`;
   await db.$executeRaw`INSERT INTO certificate_exceptions (course_id, learner_id, notes, granted_by, granted_at)
-    SELECT ${COURSE}, 'learner-' || lpad((i * 5)::text, 6, '0'), 'bench exception ' || i, 'prof', now() - (i || ' seconds')::interval
+    SELECT ${COURSE}, 'learner-' || lpad((i * 5)::text, ${width}::int, '0'), 'bench exception ' || i, 'prof', now() - (i || ' seconds')::interval
       FROM generate_series(1, ${exceptions}::int) AS i`;
   await db.$executeRaw`INSERT INTO invalidations (id, certificate_id, notes, invalidated_by, created_at)
     SELECT gen_random_uuid(), c.id, 'bench invalidation', 'prof', now() - (row_number() OVER () || ' seconds')::interval
@@ -102,7 +104,7 @@ runBench('pages', async ({ database, defer, signingKey, work }) => {
   const results = {
     dashboard: await measure(`/app/courses/${course}/certificates`, 'text/html'),
     certificates: await measure(`/courses/${course}/certificates`),
-    certificatesLastPage: await measure(`/courses/${course}/certificates?limit=500&cursor=${Buffer.from(JSON.stringify(['learner-099900'])).toString('base64url')}`),
+    certificatesLastPage: await measure(`/courses/${course}/certificates?limit=500&cursor=${Buffer.from(JSON.stringify([`learner-${String(Math.max(0, learners - 100)).padStart(width, '0')}`])).toString('base64url')}`),
     certificatesByStatus: await measure(`/courses/${course}/certificates?status=notpassing`),
     certificatesSearchUsername: await measure(`/courses/${course}/certificates?search=LEARNER-0421`),
     certificatesSearchEmail: await measure(`/courses/${course}/certificates?search=learner.4213`),

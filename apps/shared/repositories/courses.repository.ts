@@ -1,5 +1,5 @@
 import { Prisma } from '../../../prisma/generated/client';
-import type { CertificateStatus, Course, DisplayBehavior, GenerationTask, Pacing } from '../../../prisma/generated/client';
+import type { Course, DisplayBehavior, GenerationTask, Pacing } from '../../../prisma/generated/client';
 import type { Database } from '../database';
 import type { CourseChangeKind } from './course-changes.repository';
 
@@ -40,13 +40,6 @@ export interface LessonInput {
   position: number;
 }
 
-/** What the course page counts beside the course itself. */
-export interface CourseSummary {
-  enrollments: number;
-  certificates: Partial<Record<CertificateStatus, number>>;
-  latestTask: GenerationTask | null;
-}
-
 /** Courses, their settings and lessons. */
 export class CoursesRepository {
   constructor(private readonly db: Database) {}
@@ -85,11 +78,6 @@ export class CoursesRepository {
     });
   }
 
-  /** How many learners of the course hold an issued (signed, downloadable) certificate. */
-  async countIssuedCertificates(courseId: string): Promise<number> {
-    return this.db.certificate.count({ where: { courseId, status: 'downloadable', jws: { not: null } } });
-  }
-
   /** Whether a change of standing must re-evaluate certificates: null when the course is gone. */
   async findReevaluationState(courseId: string): Promise<{ gradesFinalizedAt: Date | null; certificatesActive: boolean } | null> {
     return this.db.course.findUnique({ where: { id: courseId }, select: { gradesFinalizedAt: true, certificatesActive: true } });
@@ -101,13 +89,9 @@ export class CoursesRepository {
     return course.gradesFinalizedAt;
   }
 
-  async summarizeCourse(courseId: string): Promise<CourseSummary> {
-    const [enrollments, certificates, latestTask] = await Promise.all([
-      this.db.enrollment.count({ where: { courseId } }),
-      this.db.certificate.groupBy({ by: ['status'], where: { courseId }, _count: { _all: true } }),
-      this.db.generationTask.findFirst({ where: { courseId }, orderBy: { requestedAt: 'desc' } }),
-    ]);
-    return { enrollments, certificates: Object.fromEntries(certificates.map((g) => [g.status, g._count._all])), latestTask };
+  /** The course's most recently requested generation task. */
+  async latestTask(courseId: string): Promise<GenerationTask | null> {
+    return this.db.generationTask.findFirst({ where: { courseId }, orderBy: { requestedAt: 'desc' } });
   }
 
   /** Upserts the batch in one transaction. */

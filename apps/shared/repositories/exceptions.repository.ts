@@ -26,11 +26,6 @@ export class ExceptionsRepository {
     return { exceptions: page.items.map(listed), nextCursor: page.nextCursor };
   }
 
-  /** How many learners are on the course's list. */
-  async countActive(courseId: string): Promise<number> {
-    return this.db.certificateException.count({ where: { courseId, active: true } });
-  }
-
   /** The enrollment of a learner named by username or (when it has an @) email, with what the rules need. */
   async findCandidate(courseId: string, learner: string): Promise<ExceptionCandidate | null> {
     const enrollment = await this.db.enrollment.findFirst({

@@ -1,6 +1,7 @@
 import type { Database } from '../database';
 import { CertificatesRepository } from './certificates.repository';
 import { CourseChangesRepository } from './course-changes.repository';
+import { CourseCountsRepository } from './course-counts.repository';
 import { CoursesRepository } from './courses.repository';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { ExceptionsRepository } from './exceptions.repository';
@@ -16,6 +17,7 @@ import { StatusListsRepository } from './status-lists.repository';
 const REPOSITORIES = {
   certificates: CertificatesRepository,
   courseChanges: CourseChangesRepository,
+  courseCounts: CourseCountsRepository,
   courses: CoursesRepository,
   enrollments: EnrollmentsRepository,
   exceptions: ExceptionsRepository,
@@ -28,7 +30,7 @@ const REPOSITORIES = {
   statusLists: StatusListsRepository,
 };
 
-export { CertificatesRepository, CourseChangesRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository };
+export { CertificatesRepository, CourseChangesRepository, CourseCountsRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository };
 
 export type Repositories = { [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
 

@@ -31,12 +31,19 @@ export class InvalidationsRepository {
     }
   }
 
-  /** Lifts the certificate's active invalidation; false when it had none. */
+  /**
+   * Lifts the certificate's active invalidation; false when it had none. The certificate is locked
+   * first, as every writer of a certificate and its invalidations does (the database's triggers
+   * lock it too), so this never waits on a writer that waits on it.
+   */
   async reinstate(certificateId: string, reinstatedBy: string): Promise<boolean> {
-    const { count } = await this.db.invalidation.updateMany({
-      where: { certificateId, ...activeInvalidationWhere },
-      data: { active: false, reinstatedBy, reinstatedAt: new Date() },
-    });
+    const [, { count }] = await this.db.$transaction([
+      this.db.$queryRaw`SELECT 1 FROM certificates WHERE id = ${certificateId}::uuid FOR NO KEY UPDATE`,
+      this.db.invalidation.updateMany({
+        where: { certificateId, ...activeInvalidationWhere },
+        data: { active: false, reinstatedBy, reinstatedAt: new Date() },
+      }),
+    ]);
     return count > 0;
   }
 
@@ -83,11 +90,6 @@ export class InvalidationsRepository {
     });
     const page = pageOf(rows, limit, (i) => [i.createdAt.toISOString(), i.id]);
     return { invalidations: page.items.map(activeInvalidation), nextCursor: page.nextCursor };
-  }
-
-  /** How many of the course's certificates are invalidated. */
-  async countActiveForCourse(courseId: string): Promise<number> {
-    return this.db.invalidation.count({ where: { ...activeInvalidationWhere, certificate: { courseId } } });
   }
 }
 

@@ -138,13 +138,18 @@ export class IssuanceRepository {
    */
   async liftAutomaticWithdrawals(courseId: string, certificateIds: string[]): Promise<Set<string>> {
     if (certificateIds.length === 0) return new Set();
-    const lifted = await this.db.$queryRaw<Array<{ certificateId: string }>>`
+    // The certificates first, in id order, like updateExisting: a writer that holds one of them
+    // and waits on its invalidation never waits on this one.
+    const lock = this.db.$queryRaw`
+      SELECT 1 FROM certificates WHERE id = ANY(${certificateIds}::uuid[]) AND course_id = ${courseId} ORDER BY id FOR NO KEY UPDATE`;
+    const lift = this.db.$queryRaw<Array<{ certificateId: string }>>`
       UPDATE invalidations AS i
          SET active = FALSE, reinstated_by = 'system', reinstated_at = now()
         FROM certificates c
        WHERE c.id = i.certificate_id AND c.course_id = ${courseId}
          AND i.active AND i.automatic AND i.certificate_id = ANY(${certificateIds}::uuid[])
       RETURNING i.certificate_id::text AS "certificateId"`;
+    const [, lifted] = await this.db.$transaction([lock, lift]);
     return new Set(lifted.map((r) => r.certificateId));
   }
 

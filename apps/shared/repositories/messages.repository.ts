@@ -22,13 +22,6 @@ export interface ClaimedCertificateMail extends PendingCertificateMail {
   attempts: number;
 }
 
-/** The "certificate available" mails of a course: sent, still to send (or being sent), refused for good. */
-export interface CertificateMailCounts {
-  sent: number;
-  pending: number;
-  failed: number;
-}
-
 export interface MessageRecipient {
   learnerId: string;
   name: string;
@@ -119,16 +112,6 @@ export class MessagesRepository {
       SET mail_attempts = mail_attempts + 1, mail_error = ${error.slice(0, 1000)}, mail_claimed_until = NULL,
           mail_failed_at = CASE WHEN ${permanent}::boolean OR mail_attempts + 1 >= ${maxAttempts}::int THEN now() AT TIME ZONE 'UTC' ELSE NULL END
       WHERE id = ${certificateId}::uuid AND mail_sent_at IS NULL`;
-  }
-
-  /** Sent, pending (valid certificates not yet announced, whether or not they are visible yet) and failed mails. */
-  async certificateMailCounts(courseId: string): Promise<CertificateMailCounts> {
-    const [row] = await this.db.$queryRaw<Array<{ sent: bigint; pending: bigint; failed: bigint }>>`
-      SELECT count(*) FILTER (WHERE c.mail_sent_at IS NOT NULL) AS sent,
-             count(*) FILTER (WHERE c.mail_sent_at IS NULL AND c.mail_failed_at IS NULL AND ${isValidCertificateSql('c')}) AS pending,
-             count(*) FILTER (WHERE c.mail_sent_at IS NULL AND c.mail_failed_at IS NOT NULL AND ${isValidCertificateSql('c')}) AS failed
-      FROM certificates c WHERE c.course_id = ${courseId}`;
-    return { sent: Number(row?.sent ?? 0), pending: Number(row?.pending ?? 0), failed: Number(row?.failed ?? 0) };
   }
 
   /** The message with its course's title; null when it is gone. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../../shared/config';
-import { CourseChangesRepository, CoursesRepository, MessagesRepository } from '../../../shared/repositories';
+import { CourseChangesRepository, CourseCountsRepository, CoursesRepository } from '../../../shared/repositories';
 import type { CourseRecord } from '../../../shared/repositories/courses.repository';
 import { activationCheck, describeCompletionRule, startRefusal, startReminder, type CompletionRule } from '../../../shared/domain/course-activation';
 import { learnerGeneratedByDefault } from '../../../shared/domain/issuance-mode';
@@ -58,7 +58,7 @@ export class CoursesService {
     private readonly courseChanges: CourseChangesRepository,
     private readonly generation: GenerationService,
     private readonly reevaluation: ReevaluationService,
-    private readonly messages: MessagesRepository,
+    private readonly courseCounts: CourseCountsRepository,
   ) {}
 
   /**
@@ -101,13 +101,12 @@ export class CoursesService {
   async getCourse(courseId: string) {
     const course = await this.courses.findCourse(courseId);
     if (!course) throw new NotFoundError('course', courseId);
-    const { enrollments, certificates, latestTask } = await this.courses.summarizeCourse(courseId);
-    const rule = await this.completionRule(course);
+    const [counts, latestTask, rule] = await Promise.all([this.courseCounts.countsOf(courseId), this.courses.latestTask(courseId), this.completionRule(course)]);
     return {
       ...courseView(course),
-      enrollments,
-      certificates,
-      certificateMail: await this.messages.certificateMailCounts(courseId),
+      enrollments: counts.enrollments,
+      certificates: counts.certificates,
+      certificateMail: counts.certificateMail,
       completionRule: { ...rule, description: describeCompletionRule(rule) },
       startReminder: startReminder(course, new Date()),
       latestGeneration: latestTask ? await this.generation.describeTask(latestTask) : null,
@@ -162,7 +161,7 @@ export class CoursesService {
    * differ.
    */
   private async refuseTemplateChangeAfterIssuance(courseId: string): Promise<void> {
-    const issued = await this.courses.countIssuedCertificates(courseId);
+    const { issued } = await this.courseCounts.countsOf(courseId);
     if (issued === 0) return;
     throw new ConflictError(
       `${issued} certificate${issued === 1 ? ' was' : 's were'} already issued with the current template: they keep it, and learners issued from now on get the new one; send confirmTemplateChange: true to go ahead`,

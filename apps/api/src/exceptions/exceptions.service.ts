@@ -41,10 +41,6 @@ export class ExceptionsService {
     return { exceptions, nextCursor };
   }
 
-  async countExceptions(courseId: string): Promise<number> {
-    return this.exceptions.countActive(courseId);
-  }
-
   async grantException(courseId: string, dto: GrantExceptionDto & { grantedBy: string }) {
     const outcome = await this.grant(courseId, dto.learner, dto.notes, dto.grantedBy);
     if (outcome.result === 'rejected') {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
-import { CoursesRepository, EnrollmentsRepository, InvalidationsRepository } from '../../../shared/repositories';
+import { CourseCountsRepository, CoursesRepository, EnrollmentsRepository, InvalidationsRepository } from '../../../shared/repositories';
 import type { Principal } from '../auth/principal';
 import { CoursesService } from '../courses/courses.service';
 import { ExceptionsService } from '../exceptions/exceptions.service';
@@ -17,6 +17,7 @@ export class PeopleService {
     private readonly courseRecords: CoursesRepository,
     private readonly enrollments: EnrollmentsRepository,
     private readonly invalidations: InvalidationsRepository,
+    private readonly courseCounts: CourseCountsRepository,
     private readonly courses: CoursesService,
     private readonly learners: LearnersService,
     private readonly generation: GenerationService,
@@ -71,14 +72,13 @@ export class PeopleService {
    * page's query), never the whole course.
    */
   async dashboard(courseId: string, principal: Principal, cursors: DashboardCursors = {}) {
-    const [course, history, exceptions, invalidated, exceptionCount, invalidatedCount] = await Promise.all([
+    const [course, history, exceptions, invalidated, counts] = await Promise.all([
       this.courses.getCourse(courseId),
       this.generation.listTasks(courseId, DASHBOARD_PAGE_SIZE, cursors.history),
       this.exceptions.listExceptions(courseId, DASHBOARD_PAGE_SIZE, cursors.exceptions),
-      // Each invalidated certificate's active invalidation: what the page lists and counts.
+      // Each invalidated certificate's active invalidation: what the page lists (and counts).
       this.invalidations.listActiveForCourse(courseId, DASHBOARD_PAGE_SIZE, cursors.invalidated),
-      this.exceptions.countExceptions(courseId),
-      this.invalidations.countActiveForCourse(courseId),
+      this.courseCounts.countsOf(courseId),
     ]);
     // The page hides what the API would refuse this person.
     return {
@@ -86,7 +86,7 @@ export class PeopleService {
       tasks: history.tasks,
       exceptions: exceptions.exceptions,
       invalidated: invalidated.invalidations,
-      counts: { exceptions: exceptionCount, invalidated: invalidatedCount },
+      counts: { exceptions: counts.exceptions, invalidated: counts.invalidated },
       next: { history: history.nextCursor, exceptions: exceptions.nextCursor, invalidated: invalidated.nextCursor },
       mayGenerate: this.generation.mayGenerate(principal),
     };
