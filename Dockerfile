@@ -25,4 +25,4 @@ USER node
 EXPOSE 3000
 # Reads the database password from DATABASE_PASSWORD_FILE (a Docker secret), then runs the command.
 ENTRYPOINT ["sh", "/app/scripts/docker-entrypoint.sh"]
-CMD ["node", "dist/apps/api/src/main.js"]
+CMD ["node", "--max-old-space-size=384", "dist/apps/api/src/main.js"]

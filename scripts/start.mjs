@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 /** @type {typeof import('./lib/paths.cjs')} */
 const { root, dataDir } = require('./lib/paths.cjs');
 /** @type {typeof import('./lib/processes.cjs')} */
-const { spawn, canConnect, stopChild } = require('./lib/processes.cjs');
+const { spawn, canConnect, stopChild, API_NODE_FLAGS } = require('./lib/processes.cjs');
 
 /** @param {string} line */
 const say = (line) => console.log(`[start] ${line}`);
@@ -45,9 +45,9 @@ function prefixed(stream, name) {
   });
 }
 
-/** @param {string} name @param {string} script @param {NodeJS.ProcessEnv} env */
-function startChild(name, script, env) {
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** @param {string} name @param {string} script @param {NodeJS.ProcessEnv} env @param {string[]} [flags] */
+function startChild(name, script, env, flags = []) {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...flags, script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   prefixed(child.stdout, name);
   prefixed(child.stderr, name);
   child.on('exit', (code, signal) => {
@@ -175,7 +175,7 @@ async function main() {
   }
 
   startChild('worker', path.join(root, 'dist/apps/worker/src/main.js'), env);
-  startChild('api', path.join(root, 'dist/apps/api/src/main.js'), env);
+  startChild('api', path.join(root, 'dist/apps/api/src/main.js'), env, API_NODE_FLAGS);
   const apiUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const health = await waitForHealth(`http://127.0.0.1:${port}/health`, 60_000);
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — database ${health.database.status}, temporal ${health.temporal.status}`);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema, loadConfig } from '../apps/shared/config';
+import { API_NODE_FLAGS } from '../scripts/lib/processes.cjs';
 
 /** What `docker compose` is given when the README's instructions are followed. */
 const OPERATOR_ENV: Record<string, string> = { PUBLIC_URL: 'https://certificates.example.org', AUTH_TOKEN_ISSUER: 'https://lms.example.org' };
@@ -133,7 +134,9 @@ describe('docker-compose.yml', () => {
       expect(fs.existsSync(path.join(root, source))).toBe(true);
     }
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('CMD ["node", "dist/apps/api/src/main.js"]');
+    // The API runs with the same heap limit everywhere (scripts/lib/processes.cjs).
+    expect(dockerfile).toContain(`CMD ["node", ${API_NODE_FLAGS.map((flag) => `"${flag}"`).join(', ')}, "dist/apps/api/src/main.js"]`);
+    expect(services.api.command).toEqual(['node', ...API_NODE_FLAGS, 'dist/apps/api/src/main.js']);
     expect(dockerfile).toContain('ENTRYPOINT ["sh", "/app/scripts/docker-entrypoint.sh"]');
     expect(services.migrate.command).toEqual(expect.arrayContaining(['migrate', 'deploy']));
     expect(fs.existsSync(path.join(root, services.migrate.command[2]))).toBe(true);

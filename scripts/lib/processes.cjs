@@ -85,4 +85,13 @@ function stopChild(child, { graceMs = 10000 } = {}) {
   });
 }
 
-module.exports = { run, spawn, freePort, canConnect, waitForPort, stopChild };
+/**
+ * The API's V8 heap limit. Without one, V8 lets the heap of a busy API grow far past what it
+ * holds (a 1,000,000-learner sync peaked at 749 MB with about 180 MB live); with it, the API
+ * collects sooner and its memory stays flat however long it runs. 384 MB is twice the largest
+ * live set measured: one 100,000-line CSV import (imports run one at a time) beside normal traffic.
+ * The Dockerfile and docker-compose.yml start the API with the same flag.
+ */
+const API_NODE_FLAGS = ['--max-old-space-size=384'];
+
+module.exports = { run, spawn, freePort, canConnect, waitForPort, stopChild, API_NODE_FLAGS };

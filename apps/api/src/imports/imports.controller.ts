@@ -3,7 +3,7 @@ import * as R from '../common/response-schemas';
 import { Access } from '../auth/access';
 import type { IncomingMessage } from 'node:http';
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { courseIdParam } from '../courses/courses.schemas';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
@@ -15,8 +15,13 @@ import { IMPORT_KINDS, ImportsService, type ImportKind } from './imports.service
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
-  /** text/csv with a header line, at most 16 MB; refused whole, with every bad line reported, if any line is bad. */
+  /** text/csv with a header line, at most 16 MB; refused whole, with every bad line reported, if any line is bad. One at a time per server. */
   @ApiZodResponse(200, R.importResponse, 'Rows written.')
+  @ApiResponse({
+    status: 429,
+    description: 'Imports run one at a time on each server, with at most 4 waiting; a fifth waiting import is refused. Retry after the seconds in the Retry-After header.',
+    headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } },
+  })
   @Post(':kind')
   @HttpCode(200)
   @ApiConsumes('text/csv')

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { CoursesRepository } from '../../../shared/repositories';
 import { Transactions } from '../../../shared/repositories/transactions';
 import { isCsvRequest, readCsvBody, type CsvRecord } from '../common/csv';
+import { ImportGate } from './import-gate';
 import { NotFoundError, ValidationError, type FieldProblem } from '../common/errors';
 import { completionsSchema, enrollLearnersSchema, recordGradesSchema } from '../courses/courses.schemas';
 import { IngestionService } from '../courses/ingestion.service';
@@ -16,12 +17,20 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const MAX_IMPORT_ROWS = 100_000;
 /** The JSON routes' batch maximum: the file is validated and written by the same code, one batch-sized slice at a time. */
 const SLICE = 10_000;
+/** Imports that may wait behind the one running in this process. */
+const MAX_WAITING_IMPORTS = 4;
+/** About the time of one 100,000-line import, for a caller refused because the line is full. */
+const IMPORT_RETRY_AFTER_SECONDS = 10;
+/** An import whose upload sends nothing for this long is cut. */
+const UPLOAD_IDLE_MS = 30_000;
 
 const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
   enrollments: { required: ['learnerId', 'email', 'name', 'mode'], optional: [] },
   grades: { required: ['learnerId', 'grade'], optional: [] },
   completions: { required: ['learnerId', 'lessonId'], optional: ['completedAt'] },
 };
+
+const sendCsvOf = (kind: ImportKind) => `send text/csv with a header line: ${COLUMNS[kind].required.join(',')}`;
 
 const SCHEMAS: Record<ImportKind, z.ZodType> = {
   enrollments: enrollLearnersSchema,
@@ -40,40 +49,55 @@ const SCHEMAS: Record<ImportKind, z.ZodType> = {
  */
 @Injectable()
 export class ImportsService {
+  private readonly gate = new ImportGate(MAX_WAITING_IMPORTS, IMPORT_RETRY_AFTER_SECONDS);
+
   constructor(
     private readonly transactions: Transactions,
     private readonly courses: CoursesRepository,
     private readonly reevaluation: ReevaluationService,
   ) {}
 
+  /** One import at a time in this process (see ImportGate); the upload is read once its turn comes. */
   async importCsv(courseId: string, kind: ImportKind, request: IncomingMessage) {
-    const sendCsv = `send text/csv with a header line: ${COLUMNS[kind].required.join(',')}`;
-    if (!isCsvRequest(request)) throw new ValidationError([{ field: 'body', message: sendCsv }]);
+    if (!isCsvRequest(request)) throw new ValidationError([{ field: 'body', message: sendCsvOf(kind) }]);
     if (!(await this.courses.courseExists(courseId))) throw new NotFoundError('course', courseId);
+    return this.gate.run(async () => {
+      // The running import holds the line: an upload that stalls is cut instead of holding it.
+      request.setTimeout(UPLOAD_IDLE_MS, () => request.destroy(new Error(`the upload sent nothing for ${UPLOAD_IDLE_MS / 1000} s`)));
+      try {
+        return await this.importFile(courseId, kind, request);
+      } finally {
+        request.setTimeout(0);
+      }
+    });
+  }
+
+  private async importFile(courseId: string, kind: ImportKind, request: IncomingMessage) {
+    const sendCsv = sendCsvOf(kind);
     // The whole upload is read and checked before a database connection is taken: a slow or
     // stalled upload holds no transaction, and a file with bad values or lines costs no writes.
     const file = new FileCheck(kind);
     // Slices are checked once the file is known to be within its line limit, so a file over it
     // is refused for the price of parsing alone.
     const slices: Slice[] = [];
-    let slice: Slice = { records: [], rows: [] };
+    let slice: Slice = { lines: [], rows: [] };
     for await (const batch of readCsvBody(request, { maxRecords: MAX_IMPORT_ROWS + 1 })) {
       for (const record of batch) {
         if (!file.readHeader(record)) continue;
-        slice.records.push(record);
+        slice.lines.push(record.line);
         slice.rows.push(file.readRow(record));
         if (slice.rows.length === SLICE) {
           slices.push(slice);
-          slice = { records: [], rows: [] };
+          slice = { lines: [], rows: [] };
         }
       }
     }
     if (!file.header) throw new ValidationError([{ field: 'body', message: sendCsv }]);
     slices.push(slice);
-    const checked: Array<{ data: SliceData; records: CsvRecord[] }> = [];
+    const checked: Array<{ data: SliceData; lines: number[] }> = [];
     for (const each of slices.splice(0)) {
       const data = file.validate(each);
-      if (data) checked.push({ data, records: each.records });
+      if (data) checked.push({ data, lines: each.lines });
     }
     file.refuseIfBad();
 
@@ -82,7 +106,7 @@ export class ImportsService {
       // The ingestion rules, writing through this transaction; re-evaluation waits for the commit.
       const ingestion = new IngestionService(repositories.courses, repositories.enrollments, deferred.asService(), repositories.issuance);
       let count = 0;
-      for (const { data, records } of checked) count += await writeSlice(ingestion, courseId, kind, data, records, file);
+      for (const { data, lines } of checked) count += await writeSlice(ingestion, courseId, kind, data, lines, file);
       file.refuseIfBad();
       return count;
     });
@@ -92,7 +116,8 @@ export class ImportsService {
 }
 
 interface Slice {
-  records: CsvRecord[];
+  /** Each row's line in the file: what the problems are reported by (the values are not kept). */
+  lines: number[];
   rows: Array<Record<string, unknown>>;
 }
 
@@ -140,27 +165,27 @@ class FileCheck {
   }
 
   /** The slice's rows as the JSON route would take them, or null when the slice is not to be written. */
-  validate({ records, rows }: Slice): SliceData | null {
+  validate({ lines, rows }: Slice): SliceData | null {
     if (rows.length === 0 || this.lineProblems.length) return null;
     const parsed = SCHEMAS[this.kind].safeParse({ [this.kind]: rows });
     if (!parsed.success) {
-      this.valueProblems.push(...parsed.error.issues.map((issue) => toLine(records, issue.path.map(String), issue.message)));
+      this.valueProblems.push(...parsed.error.issues.map((issue) => toLine(lines, issue.path.map(String), issue.message)));
       return null;
     }
     if (this.valueProblems.length) return null;
     const data = (parsed.data as Record<string, SliceData>)[this.kind];
-    return this.withoutRepeats(data, records) ? data : null;
+    return this.withoutRepeats(data, lines) ? data : null;
   }
 
   /** Enrollments: false (and each repeat reported) when a learner id or email appeared on an earlier line. */
-  private withoutRepeats(data: SliceData, records: CsvRecord[]): boolean {
+  private withoutRepeats(data: SliceData, lines: number[]): boolean {
     if (this.kind !== 'enrollments') return true;
     const before = this.ruleProblems.length;
     data.forEach((row, i) => {
       for (const column of ['learnerId', 'email']) {
         const seen = this.seen.get(column) ?? this.seen.set(column, new Set()).get(column)!;
         const value = String(row[column]);
-        if (seen.has(value)) this.ruleProblems.push({ field: `line ${records[i].line}: ${column}`, message: 'appears more than once in this batch' });
+        if (seen.has(value)) this.ruleProblems.push({ field: `line ${lines[i]}: ${column}`, message: 'appears more than once in this batch' });
         else seen.add(value);
       }
     });
@@ -177,7 +202,7 @@ class FileCheck {
 }
 
 /** Writes one slice through the JSON routes' rules; a row they refuse is reported by its line. Returns the rows counted. */
-async function writeSlice(ingestion: IngestionService, courseId: string, kind: ImportKind, data: SliceData, records: CsvRecord[], file: FileCheck): Promise<number> {
+async function writeSlice(ingestion: IngestionService, courseId: string, kind: ImportKind, data: SliceData, lines: number[], file: FileCheck): Promise<number> {
   try {
     switch (kind) {
       case 'enrollments':
@@ -190,7 +215,7 @@ async function writeSlice(ingestion: IngestionService, courseId: string, kind: I
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     // body.<kind>.<index>.<column> → line N: <column>
-    file.ruleProblems.push(...error.fields.map((f) => toLine(records, f.field.split('.').slice(1), f.message)));
+    file.ruleProblems.push(...error.fields.map((f) => toLine(lines, f.field.split('.').slice(1), f.message)));
     return 0;
   }
 }
@@ -237,10 +262,10 @@ function checkHeader(kind: ImportKind, names: string[]): void {
   ]);
 }
 
-function toLine(records: CsvRecord[], path: string[], message: string): FieldProblem {
+function toLine(lines: number[], path: string[], message: string): FieldProblem {
   const [, index, column] = path;
-  const record = records[Number(index)];
-  return record ? { field: `line ${record.line}${column ? `: ${column}` : ''}`, message } : { field: 'body', message };
+  const line = lines[Number(index)];
+  return line !== undefined ? { field: `line ${line}${column ? `: ${column}` : ''}`, message } : { field: 'body', message };
 }
 
 /** The error's message names the first bad lines; `fields` lists every one. */
