@@ -7,7 +7,8 @@ import type { Mailer } from '../apps/shared/mail/mailer';
 export interface ActivityDeps {
   db: Database;
   keys: KeySet;
-  issuer: { publicUrl: string; name: string; format?: CredentialFormat };
+  /** didWeb: credentials name our did:web DID as issuer (ISSUER_DID_WEB). */
+  issuer: { publicUrl: string; name: string; format?: CredentialFormat; didWeb?: boolean };
   /** Null when no SMTP server is configured: mail activities then send nothing. */
   mailer?: Mailer | null;
   /** Certificate mails per second for this worker (CERTIFICATE_MAIL_RATE); unset: 10. */

@@ -39,11 +39,15 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /courses/:courseId/certificates': STAFF_X,
   'GET /courses/:courseId/invalidations': STAFF_X,
   'POST /courses/:courseId/farewell': STAFF_X,
-  'GET /certificates/:certificateId/credential.jwt': STAFF_X_OR_LEARNER_A,
-  'GET /certificates/:certificateId/certificate.pdf': STAFF_X_OR_LEARNER_A,
-  'GET /certificates/:certificateId/badge.png': STAFF_X_OR_LEARNER_A,
+  // A's certificate is public (the issuer's default, A never chose): its files are anyone's.
+  // certificate-sharing.test.ts covers private ones (staff and A only, as the share route).
+  'GET /certificates/:certificateId/credential.jwt': EVERYONE,
+  'GET /certificates/:certificateId/certificate.pdf': EVERYONE,
+  'GET /certificates/:certificateId/badge.png': EVERYONE,
   'GET /certificates/:certificateId/share': STAFF_X_OR_LEARNER_A,
   'GET /certificates/:certificateId': STAFF_X_OR_LEARNER_A,
+  'GET /certificates/:certificateId/visibility': STAFF_X_OR_LEARNER_A,
+  'PUT /certificates/:certificateId/visibility': ['learnerA'],
   'POST /certificates/:certificateId/invalidations': STAFF_X,
   'POST /certificates/:certificateId/reinstatement': STAFF_X,
   'GET /verify/:certificateId': EVERYONE,
@@ -64,6 +68,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /.well-known/jwks.json': EVERYONE,
   'GET /keys/:thumbprint': EVERYONE,
   'GET /issuer': EVERYONE,
+  'GET /.well-known/did.json': EVERYONE,
+  'GET /did.json': EVERYONE,
   'GET /status/:list': EVERYONE,
   'GET /': EVERYONE,
   'GET /app': SIGNED_IN,
@@ -71,7 +77,17 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /app/courses/:courseId/progress': SIGNED_IN,
   'GET /app/courses/:courseId/certificates': STAFF_X,
   'GET /assets/:file': EVERYONE,
+  'POST /certificates/:certificateId/wallet-offers': ['learnerA'],
+  'GET /.well-known/openid-credential-issuer': EVERYONE,
+  'GET /.well-known/oauth-authorization-server': EVERYONE,
+  'POST /oid4vci/token': EVERYONE,
+  'POST /oid4vci/nonce': EVERYONE,
+  // Only with an access token from the token endpoint: everyone else's credentials are not one (401).
+  'POST /oid4vci/credential': [],
 };
+
+/** Routes that authenticate with a token of their own (OpenID4VCI access tokens): 401 to every other caller. */
+const OWN_TOKEN_ROUTES = new Set(['POST /oid4vci/credential']);
 
 describe('access: every route × every kind of caller', () => {
   const ctx = useService();
@@ -140,7 +156,7 @@ describe('access: every route × every kind of caller', () => {
         row.push(`${caller}=${response.status}`);
         const ok = allowed.includes(caller)
           ? response.status !== 401 && response.status !== 403 && response.status < 500
-          : response.status === (caller === 'anonymous' ? 401 : 403);
+          : response.status === (caller === 'anonymous' || OWN_TOKEN_ROUTES.has(key) ? 401 : 403);
         if (!ok) wrong.push(`${key} as ${caller}: ${response.status} (${allowed.includes(caller) ? 'should be let through' : 'should be refused'})`);
       }
       table.push(`${key.padEnd(58)} ${row.join(' ')}`);

@@ -40,7 +40,8 @@ const ROUTES = ['certificate.pdf', 'badge.png', 'credential.jwt', 'share'] as co
 const CONTENT_TYPES: Record<(typeof ROUTES)[number], string> = {
   'certificate.pdf': 'application/pdf',
   'badge.png': 'image/png',
-  'credential.jwt': 'application/vc+jwt',
+  // An Open Badges 3.0 VC-JWT (the default format) is served as text/plain.
+  'credential.jwt': 'text/plain',
   share: 'application/json',
 };
 
@@ -83,11 +84,11 @@ async function issueOne(api: Api, row: Row): Promise<Issued> {
   return { courseId, learnerId, certificateId: certificate.id };
 }
 
-/** Status and, for a refusal, the message of every download route, as one caller. */
+/** Status and, for a refusal, the message of every download route, as one caller (errors as JSON, files as served). */
 async function downloads(baseUrl: string, headers: Record<string, string>, certificateId: string) {
   const answers: Record<string, string> = {};
   for (const route of ROUTES) {
-    const response = await fetch(`${baseUrl}/certificates/${certificateId}/${route}`, { headers: { accept: 'application/json', ...headers } });
+    const response = await fetch(`${baseUrl}/certificates/${certificateId}/${route}`, { headers: { accept: 'application/json, */*;q=0.1', ...headers } });
     if (response.ok) {
       const type = response.headers.get('content-type') ?? '';
       answers[route] = `${response.status} ${type.startsWith(CONTENT_TYPES[route]) ? CONTENT_TYPES[route] : `unexpected ${type}`}`;
@@ -102,6 +103,12 @@ async function downloads(baseUrl: string, headers: Record<string, string>, certi
 
 const every = (answer: string) => Object.fromEntries(ROUTES.map((route) => [route, answer]));
 const served = Object.fromEntries(ROUTES.map((route) => [route, `200 ${CONTENT_TYPES[route]}`]));
+const SIGN_IN_FIRST = '401 sign in first: send a bearer token or an API key';
+/**
+ * Anyone without credentials, for a certificate its learner shares publicly (the issuer's default):
+ * the three files exactly when its learner may download them, never the share links.
+ */
+const anonymous = (learnerMayDownload: boolean) => ({ ...(learnerMayDownload ? served : every(SIGN_IN_FIRST)), share: SIGN_IN_FIRST });
 
 describe('downloads follow the display behaviour and the activation (learner) and never stop staff', () => {
   const ctx = useService();
@@ -123,6 +130,7 @@ describe('downloads follow the display behaviour and the activation (learner) an
     const { certificateId } = issued.get(row)!;
     const answers: Record<string, Record<string, string>> = {};
     for (const caller of CALLERS) answers[caller] = await downloads(ctx.service.baseUrl, headers[caller](row), certificateId);
+    answers.anonymous = await downloads(ctx.service.baseUrl, {}, certificateId);
     const verification = await ctx.api.get(`/verify/${certificateId}`);
     const record = (verification.body.checks as Array<{ name: string; detail: string }>).find((c) => c.name === 'record');
     return { answers, verification: { status: verification.status, verdict: verification.body.verdict, record: verification.body.verdict === 'valid' ? 'ok' : record?.detail } };
@@ -136,6 +144,7 @@ describe('downloads follow the display behaviour and the activation (learner) an
           learner: notYet ? every(`403 ${notYet}`) : served,
           instructor: served,
           apiKey: served,
+          anonymous: anonymous(!notYet),
         },
         // The employer has no link before the learner does: treated like the learner's download.
         verification: notYet ? { status: 404, verdict: 'not_found', record: notYet } : { status: 200, verdict: 'valid', record: 'ok' },
@@ -159,6 +168,7 @@ describe('downloads follow the display behaviour and the activation (learner) an
           learner: every(`403 ${DOWNLOAD_REFUSALS.notEnabled}`),
           instructor: served,
           apiKey: served,
+          anonymous: anonymous(false),
         },
         // Deactivation stops downloads, not the truth about what was issued.
         verification: notYet ? { status: 404, verdict: 'not_found', record: notYet } : { status: 200, verdict: 'valid', record: 'ok' },
@@ -182,5 +192,15 @@ describe('downloads follow the display behaviour and the activation (learner) an
       const answers = await downloads(ctx.service.baseUrl, headers[caller](row), certificateId);
       expect(Object.values(answers).every((answer) => answer.startsWith('410 '))).toBe(true);
     }
+  });
+
+  it('a revoked certificate its learner shares publicly answers 410 to anyone for its files', async () => {
+    // Enabled again above: its learner could download it, so anyone could before the revocation.
+    const row = ROWS.find((r) => r.behavior === 'early_no_info')!;
+    const { certificateId } = issued.get(row)!;
+    expect((await downloads(ctx.service.baseUrl, {}, certificateId))['credential.jwt']).toBe(served['credential.jwt']);
+    expect((await ctx.api.post(`/certificates/${certificateId}/invalidations`, { notes: 'issued by mistake', invalidatedBy: 'prof-downloads' })).status).toBe(201);
+    const answers = await downloads(ctx.service.baseUrl, {}, certificateId);
+    expect(answers).toEqual({ 'certificate.pdf': expect.stringMatching(/^410 /), 'badge.png': expect.stringMatching(/^410 /), 'credential.jwt': expect.stringMatching(/^410 /), share: SIGN_IN_FIRST });
   });
 });

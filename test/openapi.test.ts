@@ -17,7 +17,7 @@ describe('OpenAPI document at /docs', () => {
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['api-key', 'lms-token']);
 
     const problems: string[] = [];
-    const PUBLIC = /^\/(verify|status|keys|issuer|\.well-known|health|session)/;
+    const PUBLIC = /^\/(verify|status|keys|issuer|\.well-known|did\.json|health|session|oid4vci)/;
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const name = `${method.toUpperCase()} ${path}`;
@@ -29,12 +29,15 @@ describe('OpenAPI document at /docs', () => {
           if (!operation.security?.some((s) => 'lms-token' in s)) problems.push(`${name}: no bearer security`);
           if (!operation.responses['401'] || !operation.responses['403']) problems.push(`${name}: 401/403 not described`);
         }
-        const takesBody = ['post', 'put', 'patch'].includes(method) && !/\/(logout|retry|certificate|finish|reinstatement|removal)$/.test(path) && path !== '/verify';
+        const takesBody = ['post', 'put', 'patch'].includes(method) && !/\/(logout|retry|certificate|finish|reinstatement|removal|nonce)$/.test(path) && path !== '/verify';
         if (takesBody && !operation.requestBody) problems.push(`${name}: request body not described`);
       }
     }
     expect(problems).toEqual([]);
     expect(Object.keys(document.paths)).not.toContain('/app');
+    for (const path of ['/.well-known/did.json', '/did.json']) {
+      expect(Object.keys(document.paths[path]?.get?.responses['200']?.content ?? {})).toEqual(['application/did+json', 'application/json']);
+    }
   });
 });
 
@@ -74,6 +77,9 @@ describe('documented answers match real ones', () => {
     expectShape('GET certificates', R.certificatePageResponse, (await ctx.api.get(`${c}/certificates`)).body);
     expectShape('GET certificate', R.certificateResponse, (await ctx.api.get(`/certificates/${certificateId}`)).body);
     expectShape('GET share', R.shareResponse, (await ctx.api.get(`/certificates/${certificateId}/share`)).body);
+    expectShape('GET visibility', R.visibilityResponse, (await ctx.api.get(`/certificates/${certificateId}/visibility`)).body);
+    const learnerA = bearer(await lmsToken({ role: 'learner', sub: `a-${tag}` }));
+    expectShape('PUT visibility', R.visibilityResponse, (await ctx.api.raw('PUT', `/certificates/${certificateId}/visibility`, { visibility: 'public' }, learnerA)).body);
     expectShape('GET verify', R.verificationResponse, (await ctx.api.get(`/verify/${certificateId}`)).body);
     const jws = await (await ctx.api.fetch(`/certificates/${certificateId}/credential.jwt`)).text();
     expectShape('POST verify', R.verificationResponse, (await ctx.api.post('/verify', { credential: jws })).body);
@@ -90,7 +96,7 @@ describe('documented answers match real ones', () => {
     expectShape('GET issuer', R.issuerResponse, (await ctx.api.get('/issuer')).body);
     expectShape('GET /me (learner)', R.meResponse, (await ctx.api.get('/me', bearer(await lmsToken({ role: 'learner', sub: `a-${tag}` })))).body);
     expectShape('GET /me (instructor)', R.meResponse, (await ctx.api.get('/me', bearer(await lmsToken({ role: 'instructor', sub: 'prof', courses: [courseId] })))).body);
-    expect(checked).toHaveLength(34);
+    expect(checked).toHaveLength(36);
   }, 60_000);
 
   it('a regrade task, started by grades that change after finalization, parses and has its name on the dashboard', async () => {

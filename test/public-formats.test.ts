@@ -43,7 +43,8 @@ describe('grades, dates and public URLs, as learners and verifiers see them', ()
       [share.body.credentialUrl, ''],
     ] as const) {
       expect(url.startsWith(`${publicUrl}/`)).toBe(true);
-      const response = await ctx.api.fetch(url.slice(publicUrl.length), { headers: { accept: 'text/html' } });
+      // What a browser sends when a person opens the link.
+      const response = await ctx.api.fetch(url.slice(publicUrl.length), { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
       expect({ url, status: response.status }).toEqual({ url, status: 200 });
       expect(response.headers.get('content-type') ?? '').toContain(type);
       if (url === share.body.verifyUrl) {

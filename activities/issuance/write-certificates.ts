@@ -49,6 +49,7 @@ async function decide(
       certificateId,
       publicUrl: deps.issuer.publicUrl,
       issuerName: deps.issuer.name,
+      issuerDidWeb: deps.issuer.didWeb,
       course: { id: course.id, title: course.title, passingGrade: course.passingGrade },
       learner: { id: standing.learnerId, name: standing.name, email: standing.email },
       issuedAt,

@@ -44,6 +44,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ COURSE_TEAMS_MAY_GENERATE: 'no' })).toThrow(/COURSE_TEAMS_MAY_GENERATE: /);
   });
 
+  it('shares certificates publicly unless the issuer makes private the default', () => {
+    expect(loadConfig({}).sharing.defaultVisibility).toBe('public');
+    expect(loadConfig({ CERTIFICATE_VISIBILITY_DEFAULT: 'private' }).sharing.defaultVisibility).toBe('private');
+    expect(() => loadConfig({ CERTIFICATE_VISIBILITY_DEFAULT: 'hidden' })).toThrow(/CERTIFICATE_VISIBILITY_DEFAULT: expected public or private/);
+  });
+
   it('names each invalid variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', GRADE_FINALIZATION_DELAY: 'soon' })).toThrow(ConfigError);
     try {

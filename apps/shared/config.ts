@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { CERTIFICATE_VISIBILITIES, type CertificateVisibility } from './domain/enums';
 
 /** Durations are written like "90s", "15m", "2h", "500ms" or a bare number of milliseconds. */
 const duration = z
@@ -53,6 +54,7 @@ export const configSchema = z.object({
   SIGNING_KEY: z.string().optional(),
   SIGNING_KEY_FILE: z.string().default('.data/signing-key.json'),
   ISSUER_NAME: z.string().min(1).default('Course Certificates'),
+  ISSUER_DID_WEB: z.enum(['true', 'false'], 'expected true or false').default('false').transform((text) => text === 'true'),
   STATUS_LIST_TTL: duration.default(30_000),
   CREDENTIAL_FORMAT: z.enum(['ob-vc-jwt', 'vc-jose-cose']).default('ob-vc-jwt'),
   GRADE_FINALIZATION_DELAY: duration.default(0),
@@ -67,6 +69,7 @@ export const configSchema = z.object({
   AUTH_TOKEN_ISSUER: z.string().min(1).optional(),
   AUTH_TOKEN_AUDIENCE: z.string().min(1).default('course-certificates'),
   SESSION_TTL: duration.pipe(z.number().min(60_000, 'at least 1m').max(7 * 86_400_000, 'at most 7d')).default(8 * 3_600_000),
+  WALLET_OFFER_TTL: duration.pipe(z.number().min(1_000, 'at least 1s').max(86_400_000, 'at most 1d')).default(10 * 60_000),
   SIGN_IN_TOKEN_MAX_AGE: duration.pipe(z.number().min(10_000, 'at least 10s').max(3_600_000, 'at most 1h')).default(5 * 60_000),
   API_KEY_HASHES: z
     .string()
@@ -86,6 +89,7 @@ export const configSchema = z.object({
   RATE_LIMIT_API_KEY: rateLimit.default(rateLimitOf('1200/1m')),
   FAREWELL_MIN_INTERVAL: duration.default(86_400_000),
   COURSE_TEAMS_MAY_GENERATE: z.enum(['true', 'false'], 'expected true or false').default('true').transform((text) => text === 'true'),
+  CERTIFICATE_VISIBILITY_DEFAULT: z.enum(CERTIFICATE_VISIBILITIES, 'expected public or private').default('public'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -95,7 +99,15 @@ export interface AppConfig {
   http: { host: string; port: number; publicUrl: string; trustProxy: false | number | string[] };
   database: { url: string; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
-  signing: { keyJwk?: string; keyFile: string; issuerName: string; statusListTtlMs: number; format: 'ob-vc-jwt' | 'vc-jose-cose' };
+  signing: {
+    keyJwk?: string;
+    keyFile: string;
+    issuerName: string;
+    statusListTtlMs: number;
+    format: 'ob-vc-jwt' | 'vc-jose-cose';
+    /** Credentials name our did:web DID (derived from PUBLIC_URL) as issuer, and /.well-known/did.json serves its document. */
+    issuerDidWeb: boolean;
+  };
   lifecycle: {
     gradeFinalizationDelayMs: number;
     /** Self-paced courses issue to every qualified learner this often (seed 000: "at specific intervals"). */
@@ -105,6 +117,8 @@ export interface AppConfig {
   auth: { tokenKey?: string; tokenKeyFile: string; issuer?: string; audience: string; apiKeyHashes: string[] };
   /** Browser sessions: how long one lasts (absolute, from sign-in) and how long a sign-in token may live. */
   sessions: { ttlMs: number; signInTokenMaxAgeMs: number };
+  /** Wallet offers (OpenID for Verifiable Credential Issuance): how long a pre-authorized code may be redeemed. */
+  wallet: { offerTtlMs: number };
   /** No SMTP_URL: mails are not sent (the service says so once at start). */
   mail: {
     smtpUrl?: string;
@@ -119,6 +133,12 @@ export interface AppConfig {
    * generate and issue certificates"); when not, administrators and the LMS's API keys do it.
    */
   permissions: { courseTeamsMayGenerate: boolean };
+  /**
+   * Who may download a certificate's files from its public link while its learner has not chosen
+   * (each learner may make their certificate public or private): public, like Open edX's web
+   * certificates, Credly and Accredible, so the link an employer is given proves itself.
+   */
+  sharing: { defaultVisibility: CertificateVisibility };
   /** Per client address (public, signIn) or per signed-in caller (workflows, apiKey); kept in memory per API process. */
   rateLimits: { public: RateLimit; signIn: RateLimit; workflows: RateLimit; apiKey: RateLimit; farewellMinIntervalMs: number };
   /** Where the settings that production must never take from a development default came from. */
@@ -159,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: c.TEMPORAL_TASK_QUEUE,
       workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
     },
-    signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME, statusListTtlMs: c.STATUS_LIST_TTL, format: c.CREDENTIAL_FORMAT },
+    signing: { keyJwk: c.SIGNING_KEY, keyFile: path.resolve(c.SIGNING_KEY_FILE), issuerName: c.ISSUER_NAME, statusListTtlMs: c.STATUS_LIST_TTL, format: c.CREDENTIAL_FORMAT, issuerDidWeb: c.ISSUER_DID_WEB },
     lifecycle: {
       gradeFinalizationDelayMs: c.GRADE_FINALIZATION_DELAY,
       selfPacedIssuanceIntervalMs: c.SELF_PACED_ISSUANCE_INTERVAL,
@@ -179,9 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiKeyHashes: c.API_KEY_HASHES ? c.API_KEY_HASHES.split(',') : [],
     },
     sessions: { ttlMs: c.SESSION_TTL, signInTokenMaxAgeMs: c.SIGN_IN_TOKEN_MAX_AGE },
+    wallet: { offerTtlMs: c.WALLET_OFFER_TTL },
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM, certificateRate: c.CERTIFICATE_MAIL_RATE },
     logLevel: c.LOG_LEVEL,
     permissions: { courseTeamsMayGenerate: c.COURSE_TEAMS_MAY_GENERATE },
+    sharing: { defaultVisibility: c.CERTIFICATE_VISIBILITY_DEFAULT },
     rateLimits: {
       public: c.RATE_LIMIT_PUBLIC,
       signIn: c.RATE_LIMIT_SIGN_IN,

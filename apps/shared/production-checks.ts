@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { ConfigError, type AppConfig } from './config';
 
@@ -42,6 +43,10 @@ export function productionProblems(config: AppConfig, read: ReadText = readText)
     problems.push('PUBLIC_URL must be set to the https:// origin people reach the service at (it goes into every certificate)');
   } else if (new URL(config.http.publicUrl).protocol !== 'https:') {
     problems.push(`PUBLIC_URL must be an https:// URL in production, not ${config.http.publicUrl}`);
+  }
+  // did:web names a host whose TLS certificate vouches for the DID document: never an IP address.
+  if (config.signing.issuerDidWeb && isIP(new URL(config.http.publicUrl).hostname.replace(/^\[|\]$/g, '')) !== 0) {
+    problems.push(`ISSUER_DID_WEB needs a PUBLIC_URL with a domain name, not an IP address (${config.http.publicUrl})`);
   }
   return problems;
 }

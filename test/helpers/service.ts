@@ -55,7 +55,7 @@ export async function startService(env: Record<string, string> = {}, { worker = 
     running = await createWorker({
       config,
       connection,
-      deps: { db, keys, mailer: createMailer(config.mail), issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format } },
+      deps: { db, keys, mailer: createMailer(config.mail), issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format, didWeb: config.signing.issuerDidWeb } },
       workflowBundlePath: config.temporal.workflowBundlePath,
     });
     runPromise = running.run();

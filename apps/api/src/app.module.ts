@@ -33,6 +33,7 @@ import { GenerationController } from './generation/generation.controller';
 import { GenerationService } from './generation/generation.service';
 import { HealthController } from './health/health.controller';
 import { KeysController } from './keys/keys.controller';
+import { DidDocumentController } from './keys/did-document.controller';
 import { StatusListsController } from './status-lists/status-lists.controller';
 import { StatusListsService } from './status-lists/status-lists.service';
 import { ImportsController } from './imports/imports.controller';
@@ -42,6 +43,8 @@ import { LearnersService } from './learners/learners.service';
 import { VerificationController } from './verification/verification.controller';
 import { VerificationService } from './verification/verification.service';
 import { rateLimitModule, RateLimitGuard } from './throttling/rate-limit.guard';
+import { WalletIssuanceController, WalletMetadataController, WalletOffersController } from './wallet/wallet.controller';
+import { WalletService } from './wallet/wallet.service';
 
 /** Closes the shared connections when the application stops. */
 class ConnectionsShutdown implements OnApplicationShutdown {
@@ -70,7 +73,11 @@ export const CONTROLLERS: Type[] = [
   ImportsController,
   MessagesController,
   KeysController,
+  DidDocumentController,
   StatusListsController,
+  WalletOffersController,
+  WalletMetadataController,
+  WalletIssuanceController,
 ];
 
 @Module({})
@@ -121,6 +128,7 @@ export class AppModule {
         StatusListsService,
         DocumentsService,
         PeopleService,
+        WalletService,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { urlencoded, type NextFunction, type Request, type Response } from 'express';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../shared/config';
@@ -11,6 +11,7 @@ import { checkJsonShape } from './common/json-shape';
 import { ERROR_RESPONSE_SCHEMA } from './common/openapi';
 import { describeRateLimits } from './throttling/rate-limits';
 import { securityHeaders } from './common/security-headers';
+import { walletBodyErrors } from './wallet/wallet-errors';
 
 export const MAX_JSON_BODY = '2mb';
 /** CSV files: a 100,000-line import of long names and addresses fits. */
@@ -21,6 +22,8 @@ export const MAX_TEXT_BODY = '2mb';
 export const MAX_FORM_BODY = '64kb';
 /** Uploaded certificate PDFs and badge PNGs for verification. */
 export const MAX_DOCUMENT_BODY = '5mb';
+/** Wallet token and credential requests: a code, or a proof JWT of a few hundred bytes. */
+export const MAX_WALLET_BODY = '64kb';
 
 /** Builds the HTTP application; main.ts and the integration tests share it. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -30,6 +33,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   // First, so every answer carries the headers, even a refused body or an unknown route.
   app.use(securityHeaders(config));
+  // Wallets (OpenID4VCI): small JSON and form bodies, refused in the spec's error shape.
+  app.use('/oid4vci', json({ limit: MAX_WALLET_BODY, verify: checkJsonShape }), urlencoded({ extended: false, limit: MAX_WALLET_BODY }), walletBodyErrors);
   app.useBodyParser('json', { limit: MAX_JSON_BODY, verify: checkJsonShape });
   // The import routes read their CSV from the connection themselves, slice by slice (common/csv.ts).
   app.useBodyParser('text', { type: (request) => isCsvRequest(request) && !STREAMED_CSV_ROUTE.test(request.url ?? ''), limit: MAX_CSV_BODY });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { statusEntry, type StatusPosition } from './status-list';
-import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
+import { JWT_CLAIMS_CONTEXT, OB_V3_CONTEXT, OB_V3_EXTENSIONS_CONTEXT, VC_V2_CONTEXT, credentialIssuerId, issuerId, type JsonLdContext } from './issuer';
 import { formatPercent, percentOf } from '../domain/format';
 import { achievementUrl } from '../domain/public-urls';
 
@@ -10,6 +10,8 @@ export interface CredentialInput {
   certificateId: string;
   publicUrl: string;
   issuerName: string;
+  /** ISSUER_DID_WEB: the issuer id is our did:web DID instead of the Profile URL. */
+  issuerDidWeb?: boolean;
   course: { id: string; title: string; passingGrade: number };
   learner: { id: string; name: string; email?: string };
   issuedAt: Date;
@@ -19,8 +21,11 @@ export interface CredentialInput {
   status?: StatusPosition;
 }
 
+/** VC 2.0 first, then OB 3.0.3, the OB extensions (credentialSchema's type) and the jti claim. */
+export const ACHIEVEMENT_CREDENTIAL_CONTEXTS: readonly JsonLdContext[] = [VC_V2_CONTEXT, OB_V3_CONTEXT, OB_V3_EXTENSIONS_CONTEXT, JWT_CLAIMS_CONTEXT];
+
 export interface AchievementCredential {
-  '@context': string[];
+  '@context': JsonLdContext[];
   id: string;
   type: string[];
   issuer: { id: string; type: string[]; name: string };
@@ -66,10 +71,10 @@ export function buildAchievementCredential(input: CredentialInput): AchievementC
   const achievementId = achievementUrl(input.publicUrl, input.course.id);
   const showGrade = input.grade !== undefined && input.grade !== null;
   const credential: AchievementCredential = {
-    '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
+    '@context': [...ACHIEVEMENT_CREDENTIAL_CONTEXTS],
     id: credentialId(input.certificateId),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    issuer: { id: issuerId(input.publicUrl), type: ['Profile'], name: input.issuerName },
+    issuer: { id: credentialIssuerId({ publicUrl: input.publicUrl, didWeb: input.issuerDidWeb }), type: ['Profile'], name: input.issuerName },
     validFrom: input.issuedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     name: `Certificate of completion: ${input.course.title}`,
     credentialSubject: {

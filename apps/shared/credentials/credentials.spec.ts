@@ -47,6 +47,22 @@ describe('credentials', () => {
     expect(result.credential.nbf).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000);
   });
 
+  it('declares the OB extensions context and a jti term, so JSON-LD keeps every member of the payload', () => {
+    expect(buildAchievementCredential(input)['@context']).toEqual([
+      'https://www.w3.org/ns/credentials/v2',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
+      { jti: { '@id': 'https://www.iana.org/assignments/jwt#jti', '@type': '@id' } },
+    ]);
+  });
+
+  it('still verifies credentials issued before the extensions and jti contexts were declared', async () => {
+    const credential = { ...buildAchievementCredential(input), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'] };
+    for (const format of ['ob-vc-jwt', 'vc-jose-cose'] as const) {
+      expect(await verifyCredentialJws(await signCredential(credential, keys.active, { format }), keys)).toMatchObject({ ok: true });
+    }
+  });
+
   it('refuses a tampered payload, a foreign key, and alg none', async () => {
     const jws = await signCredential(buildAchievementCredential(input), keys.active);
     const [header, payload, signature] = jws.split('.');

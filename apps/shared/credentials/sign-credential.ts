@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
-import { keyUrl, type SigningKey } from './signing-keys';
+import { keyIdFor } from './issuer';
+import type { SigningKey } from './signing-keys';
 
 /** `ob-vc-jwt`: Open Badges 3.0 VC-JWT (typ JWT); `vc-jose-cose`: W3C VC-JOSE-COSE (typ vc+jwt). */
 export type CredentialFormat = 'ob-vc-jwt' | 'vc-jose-cose';
@@ -19,11 +20,9 @@ export interface SignableCredential {
  * credential is the payload, and iss/jti/nbf/sub repeat its issuer, id, validFrom and subject.
  */
 export async function signCredential(credential: SignableCredential, key: SigningKey, options: { format?: CredentialFormat } = {}): Promise<string> {
-  // The kid is the key's URL on the issuer's origin, where the bare public JWK is served.
-  const origin = credential.issuer.id.replace(/\/issuer$/, '');
   const typ = options.format === 'vc-jose-cose' ? 'vc+jwt' : 'JWT';
   const jwt = new SignJWT({ ...credential })
-    .setProtectedHeader({ alg: key.alg, kid: keyUrl(origin, key.kid), typ })
+    .setProtectedHeader({ alg: key.alg, kid: keyIdFor(credential.issuer.id, key.kid), typ })
     .setIssuer(credential.issuer.id)
     .setJti(credential.id)
     .setSubject(credential.credentialSubject.id)

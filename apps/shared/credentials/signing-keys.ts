@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, importJWK, importPKCS8, type CryptoKey, type JWK } from 'jose';
+import { thumbprintOfKid } from './issuer';
 
 export const SUPPORTED_ALGORITHMS = ['ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -26,12 +27,13 @@ export function keyUrl(publicUrl: string, thumbprint: string): string {
   return `${publicUrl}/keys/${thumbprint}`;
 }
 
-/** Our key for a kid: the key URL on our origin, or the bare thumbprint. Never a key the token carries. */
+/**
+ * Our key for a kid: the key URL on our origin, `<our did:web DID>#<thumbprint>`, or the bare
+ * thumbprint. Never a key the token carries, nor one of another DID: nothing is ever resolved.
+ */
 export function findKey(keys: Pick<KeySet, 'byKid'>, publicUrl: string, kid: unknown): VerificationKey | undefined {
   if (typeof kid !== 'string') return undefined;
-  const prefix = keyUrl(publicUrl, '');
-  const thumbprint = kid.startsWith(prefix) ? kid.slice(prefix.length) : kid;
-  return keys.byKid.get(thumbprint);
+  return keys.byKid.get(thumbprintOfKid(publicUrl, kid));
 }
 
 export class SigningKeyError extends Error {

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { base64url, compactVerify, errors as joseErrors } from 'jose';
-import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
+import { JWT_CLAIMS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT, credentialIssuerId, isOurIssuerId, issuerId, type JsonLdContext } from './issuer';
 import { findKey, type KeySet } from './signing-keys';
 import { parseStrictJson } from './strict-json';
 
@@ -53,16 +53,19 @@ export function bitAt(list: Uint8Array, index: number): boolean {
   return (list[index >> 3] & (0x80 >> (index & 7))) !== 0;
 }
 
+/** VC 2.0, OB 3.0.3 (the issuer is an OB Profile) and the jti claim; no credentialSchema, so no extensions. */
+export const STATUS_LIST_CREDENTIAL_CONTEXTS: readonly JsonLdContext[] = [VC_V2_CONTEXT, OB_V3_CONTEXT, JWT_CLAIMS_CONTEXT];
+
 const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** validUntil tells a fresh copy from a stale one: verifiers refuse a list past it. */
-export function buildStatusListCredential(input: { publicUrl: string; issuerName: string; list: number; encodedList: string; validFrom: Date; validUntil: Date }) {
+export function buildStatusListCredential(input: { publicUrl: string; issuerName: string; issuerDidWeb?: boolean; list: number; encodedList: string; validFrom: Date; validUntil: Date }) {
   const id = statusListUrl(input.publicUrl, input.list);
   return {
-    '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
+    '@context': [...STATUS_LIST_CREDENTIAL_CONTEXTS],
     id,
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-    issuer: { id: issuerId(input.publicUrl), type: ['Profile'], name: input.issuerName },
+    issuer: { id: credentialIssuerId({ publicUrl: input.publicUrl, didWeb: input.issuerDidWeb }), type: ['Profile'], name: input.issuerName },
     validFrom: isoSeconds(input.validFrom),
     validUntil: isoSeconds(input.validUntil),
     credentialSubject: { id: `${id}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: input.encodedList },
@@ -108,7 +111,7 @@ export async function readStatusListCredential(
   const subject = isObject(payload.credentialSubject) ? payload.credentialSubject : {};
   const issuer = isObject(payload.issuer) ? payload.issuer.id : payload.issuer;
   if (!types.includes('BitstringStatusListCredential')) return { ok: false, reason: 'not a BitstringStatusListCredential' };
-  if (issuer !== issuerId(ctx.publicUrl)) return { ok: false, reason: `the status list is issued by ${String(issuer)}, not ${issuerId(ctx.publicUrl)}` };
+  if (!isOurIssuerId(ctx.publicUrl, issuer)) return { ok: false, reason: `the status list is issued by ${String(issuer)}, not ${issuerId(ctx.publicUrl)}` };
   if (payload.id !== ctx.url) return { ok: false, reason: `the status list is ${String(payload.id)}, not ${ctx.url}` };
   if (subject.statusPurpose !== 'revocation' || typeof subject.encodedList !== 'string') return { ok: false, reason: 'the status list is not a revocation list' };
   const now = (ctx.now ?? new Date()).getTime();

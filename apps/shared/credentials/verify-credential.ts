@@ -1,6 +1,6 @@
 import { base64url, compactVerify, errors as joseErrors } from 'jose';
 import type { AchievementCredential } from './achievement-credential';
-import { OB_V3_CONTEXT, VC_V2_CONTEXT, issuerId } from './issuer';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT, isOurIssuerId } from './issuer';
 import { SUPPORTED_ALGORITHMS, findKey, type KeySet } from './signing-keys';
 import { DuplicateKeyError, JsonTooDeepError, parseStrictJson } from './strict-json';
 import type { VerifiedSignatures } from './verified-signatures';
@@ -160,7 +160,7 @@ export async function verifyCredentialToken(token: string, ctx: VerifyContext): 
 
   const validFrom = Date.parse(c.validFrom);
   const mismatched = [
-    c.issuer.id !== issuerId(ctx.publicUrl) && `issuer ${c.issuer.id} is not us`,
+    !isOurIssuerId(ctx.publicUrl, c.issuer.id) && `issuer ${c.issuer.id} is not us`,
     c.iss !== c.issuer.id && 'iss ≠ issuer.id',
     c.jti !== c.id && 'jti ≠ id',
     c.sub !== c.credentialSubject.id && 'sub ≠ credentialSubject.id',
@@ -212,7 +212,21 @@ export function originOf(jws: string): string | null {
   try {
     const payload = decodeJson(jws.split('.')[1] ?? '') as { issuer?: { id?: string } };
     const id = payload?.issuer?.id;
-    return typeof id === 'string' && id.endsWith('/issuer') ? id.slice(0, -'/issuer'.length) : null;
+    if (typeof id !== 'string') return null;
+    if (id.endsWith('/issuer')) return id.slice(0, -'/issuer'.length);
+    return id.startsWith('did:web:') ? didWebOrigin(id) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The https URL a did:web DID names (its host, port and path), or null when it is not a plain did:web. */
+function didWebOrigin(did: string): string | null {
+  const [host, ...segments] = did.slice('did:web:'.length).split(':');
+  if (!host || did.length > 2048) return null;
+  try {
+    const url = new URL(`https://${decodeURIComponent(host)}/${segments.map(decodeURIComponent).map(encodeURIComponent).join('/')}`);
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   } catch {
     return null;
   }

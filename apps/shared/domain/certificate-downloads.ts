@@ -12,8 +12,12 @@ export interface DownloadCourse extends VisibilityInput {
   certificatesActive: boolean;
 }
 
-/** The certificate's learner, or the course's staff (instructors, administrators, the LMS's API key). */
-export type Downloader = 'learner' | 'staff';
+/**
+ * The certificate's learner, the course's staff (instructors, administrators, the LMS's API key),
+ * or anyone else, for a certificate its learner shares publicly (certificate-sharing.ts): they get
+ * no more than the learner.
+ */
+export type Downloader = 'learner' | 'staff' | 'public';
 
 export const DOWNLOAD_REFUSALS = {
   notEnabled: 'Certificates are not enabled for this course: they can be downloaded once the course team enables them.',

@@ -10,6 +10,7 @@ const sameTypes: Record<keyof typeof schema, true> = {
   GenerationKind: true satisfies Same<domain.GenerationKind, schema.GenerationKind>,
   GenerationState: true satisfies Same<domain.GenerationState, schema.GenerationState>,
   CertificateStatus: true satisfies Same<domain.CertificateStatus, schema.CertificateStatus>,
+  CertificateVisibility: true satisfies Same<domain.CertificateVisibility, schema.CertificateVisibility>,
 };
 
 /** Every enum of prisma/schema.prisma, beside the domain's list of its values. */
@@ -20,6 +21,7 @@ const lists: Record<keyof typeof schema, readonly string[]> = {
   GenerationKind: domain.GENERATION_KINDS,
   GenerationState: domain.GENERATION_STATES,
   CertificateStatus: domain.CERTIFICATE_STATUSES,
+  CertificateVisibility: domain.CERTIFICATE_VISIBILITIES,
 };
 
 describe('the domain enums are the schema enums', () => {

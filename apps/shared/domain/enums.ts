@@ -24,3 +24,7 @@ export type GenerationState = (typeof GENERATION_STATES)[number];
 
 export const CERTIFICATE_STATUSES = ['downloadable', 'notpassing', 'audit_passing', 'audit_notpassing', 'unavailable', 'error'] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+/** Who may fetch an issued certificate's files from its public link (certificate-sharing.ts). */
+export const CERTIFICATE_VISIBILITIES = ['public', 'private'] as const;
+export type CertificateVisibility = (typeof CERTIFICATE_VISIBILITIES)[number];

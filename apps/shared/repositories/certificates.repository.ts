@@ -2,6 +2,7 @@ import { Prisma, type CertificateStatus } from '../../../prisma/generated/client
 import { activeInvalidationWhere, hasActiveInvalidationSql } from '../certificate-validity.sql';
 import type { Database } from '../database';
 import type { DownloadCourse } from '../domain/certificate-downloads';
+import type { CertificateVisibility } from '../domain/enums';
 import { pageOf } from '../page-cursor';
 
 /** Reading certificates: lists, documents, a learner's certificates and their history. */
@@ -49,6 +50,21 @@ export class CertificatesRepository {
     return this.db.certificate.findUnique({ where: { id }, select: { courseId: true, learnerId: true } });
   }
 
+  /** What decides whether anyone with the link may download the certificate (certificate-sharing.ts). */
+  async findSharing(id: string): Promise<{ visibility: CertificateVisibility | null; course: DownloadCourse } | null> {
+    const row = await this.db.certificate.findUnique({
+      where: { id },
+      select: { visibility: true, course: { select: { certificatesActive: true, displayBehavior: true, endAt: true, certificateAvailableAt: true } } },
+    });
+    return row && { visibility: row.visibility, course: row.course };
+  }
+
+  /** Records the learner's choice; false when there is no such certificate. */
+  async setVisibility(id: string, visibility: CertificateVisibility): Promise<boolean> {
+    const { count } = await this.db.certificate.updateMany({ where: { id }, data: { visibility } });
+    return count === 1;
+  }
+
   async findWithHistory(id: string): Promise<CertificateWithHistory | null> {
     const c = await this.db.certificate.findUnique({
       where: { id },
@@ -68,6 +84,7 @@ export class CertificatesRepository {
       status: c.status,
       grade: c.grade?.toNumber() ?? null,
       issuedAt: c.issuedAt,
+      visibility: c.visibility,
       invalidations: c.invalidations.map((i) => ({
         id: i.id,
         notes: i.notes,
@@ -94,6 +111,7 @@ export class CertificatesRepository {
     return {
       status: row.status,
       jws: row.jws,
+      visibility: row.visibility,
       courseTitle: course.title,
       certificateTemplate: course.certificateTemplate,
       activeInvalidation: row.invalidations.length > 0,
@@ -160,6 +178,8 @@ export interface CertificateWithHistory {
   status: CertificateStatus;
   grade: number | null;
   issuedAt: Date | null;
+  /** The learner's choice; null: the issuer's default. */
+  visibility: CertificateVisibility | null;
   invalidations: InvalidationHistoryEntry[];
 }
 
@@ -168,6 +188,8 @@ export interface CertificateDocumentSource {
   status: CertificateStatus;
   /** The signed credential; null until issued. */
   jws: string | null;
+  /** The learner's choice; null: the issuer's default. */
+  visibility: CertificateVisibility | null;
   courseTitle: string;
   certificateTemplate: Prisma.JsonValue | null;
   activeInvalidation: boolean;

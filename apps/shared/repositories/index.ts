@@ -12,6 +12,7 @@ import { MessagesRepository } from './messages.repository';
 import { SessionsRepository } from './sessions.repository';
 import { StandingsRepository } from './standings.repository';
 import { StatusListsRepository } from './status-lists.repository';
+import { WalletRepository } from './wallet.repository';
 
 /** Every repository over the shared Prisma client, by the name activities use. */
 const REPOSITORIES = {
@@ -28,9 +29,10 @@ const REPOSITORIES = {
   sessions: SessionsRepository,
   standings: StandingsRepository,
   statusLists: StatusListsRepository,
+  wallet: WalletRepository,
 };
 
-export { CertificatesRepository, CourseChangesRepository, CourseCountsRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository };
+export { CertificatesRepository, CourseChangesRepository, CourseCountsRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository, WalletRepository };
 
 export type Repositories = { [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
 

@@ -1,7 +1,7 @@
 import { Pool, types } from 'pg';
 import { activeInvalidationOf } from '../certificate-validity.sql';
 import type { VisibilityInput } from '../domain/certificate-visibility';
-import type { CertificateStatus } from '../domain/enums';
+import type { CertificateStatus, CertificateVisibility } from '../domain/enums';
 
 /** Everything verification needs to know about a certificate, read in one query. */
 export interface VerificationRecord extends VisibilityInput {
@@ -15,6 +15,9 @@ export interface VerificationRecord extends VisibilityInput {
   statusIndex: number | null;
   learnerName: string;
   courseTitle: string;
+  /** The learner's sharing choice (null: the issuer's default) and whether the course's certificates are enabled. */
+  visibility: CertificateVisibility | null;
+  certificatesActive: boolean;
   /** The active invalidation's date and public reason, if any. */
   revokedAt: Date | null;
   revocationReason: string | null;
@@ -34,7 +37,7 @@ const ACTIVE_INVALIDATION = activeInvalidationOf('c', 'i').text;
 
 const SELECT_RECORDS = `SELECT c.id::text AS id, c.course_id AS "courseId", c.status::text AS status, c.jws, c.updated_at AS "updatedAt", c.issued_at AS "issuedAt",
              c.status_list AS "statusList", c.status_index AS "statusIndex",
-             l.name AS "learnerName", co.title AS "courseTitle",
+             l.name AS "learnerName", co.title AS "courseTitle", c.visibility::text AS visibility, co.certificates_active AS "certificatesActive",
              co.display_behavior::text AS "displayBehavior", co.end_at AS "endAt", co.certificate_available_at AS "certificateAvailableAt",
              i.created_at AS "revokedAt", i.public_reason AS "revocationReason"
         FROM certificates c

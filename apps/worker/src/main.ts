@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const worker = await createWorker({
     config,
     connection,
-    deps: { db, keys, mailer, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format } },
+    deps: { db, keys, mailer, issuer: { publicUrl: config.http.publicUrl, name: config.signing.issuerName, format: config.signing.format, didWeb: config.signing.issuerDidWeb } },
     workflowBundlePath: config.temporal.workflowBundlePath,
   });
   console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);

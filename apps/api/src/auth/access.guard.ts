@@ -7,6 +7,7 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/e
 import { AUTHENTICATOR, CONFIG } from '../common/tokens';
 import { certificateIdParam } from '../certificates/certificates.schemas';
 import { taskIdParam } from '../generation/generation.schemas';
+import { downloadableByAnyone, effectiveVisibility } from '../../../shared/domain/certificate-sharing';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import type { Authenticator, Credentials } from './authenticator';
 import { isCourseStaff, type Principal } from './principal';
@@ -34,7 +35,27 @@ export class AccessGuard implements CanActivate {
     if (!policy) throw new Error(`${context.getClass().name}.${context.getHandler().name} declares no access policy`);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (policy.kind === 'public') return true;
+    if (policy.kind !== 'certificate' || !policy.shared || !SAFE_METHODS.has(request.method)) return this.admit(policy, request);
+    try {
+      return await this.admit(policy, request);
+    } catch (refusal) {
+      if (!(refusal instanceof UnauthenticatedError || refusal instanceof ForbiddenError)) throw refusal;
+      if (!(await this.sharedPublicly((request.params as Record<string, string>)[policy.certificateParam]))) throw refusal;
+      // Anyone with the link: served as the public (no principal), never more than its learner gets.
+      request.principal = null;
+      return true;
+    }
+  }
 
+  /** Whether the certificate's learner shares it with anyone who has its link, and may download it now. */
+  private async sharedPublicly(id: string | undefined): Promise<boolean> {
+    if (!id || !certificateIdParam.safeParse(id).success) return false;
+    const sharing = await this.certificates.findSharing(id);
+    if (!sharing) return false;
+    return downloadableByAnyone({ visibility: effectiveVisibility(sharing.visibility, this.config.sharing.defaultVisibility), course: sharing.course }, new Date());
+  }
+
+  private async admit(policy: AccessPolicy, request: AuthenticatedRequest): Promise<boolean> {
     const credentials = credentialsOf(request, sessionCookie(this.config.env).name);
     const principal = await this.authenticator.authenticate(credentials);
     if (!principal) throw new UnauthenticatedError();
@@ -68,6 +89,13 @@ export class AccessGuard implements CanActivate {
         if (!certificate) throw new NotFoundError('certificate', id);
         if (policy.owner && principal.kind === 'learner' && principal.id === certificate.learnerId) return;
         return this.requireStaff(principal, certificate.courseId);
+      }
+      case 'certificate-owner': {
+        const id = params[policy.certificateParam];
+        const certificate = certificateIdParam.safeParse(id).success ? await this.certificates.findOwnership(id) : null;
+        if (!certificate) throw new NotFoundError('certificate', id);
+        if (principal.kind === 'learner' && principal.id === certificate.learnerId) return;
+        throw new ForbiddenError('only the learner this certificate was issued to may do this');
       }
       case 'task-staff': {
         const id = params[policy.taskParam];

@@ -9,7 +9,9 @@ export type AccessPolicy =
   | { kind: 'admin' }
   | { kind: 'course-staff'; courseParam: string }
   | { kind: 'learner-or-staff'; courseParam: string; learnerParam: string }
-  | { kind: 'certificate'; certificateParam: string; owner: boolean }
+  /** With `shared`, anyone else too when its learner shares it publicly (certificate-sharing.ts). */
+  | { kind: 'certificate'; certificateParam: string; owner: boolean; shared?: boolean }
+  | { kind: 'certificate-owner'; certificateParam: string }
   | { kind: 'task-staff'; taskParam: string };
 
 export const ACCESS_POLICY = 'access-policy';
@@ -21,12 +23,14 @@ const WHO: Record<AccessPolicy['kind'], string> = {
   'course-staff': "the course's staff and administrators",
   'learner-or-staff': "the learner named in the path, the course's staff and administrators",
   certificate: "the course's staff and administrators",
+  'certificate-owner': 'the learner the certificate was issued to',
   'task-staff': "the task's course staff and administrators",
 };
 
 function declare(policy: AccessPolicy) {
   if (policy.kind === 'public') return SetMetadata(ACCESS_POLICY, policy);
-  const who = policy.kind === 'certificate' && policy.owner ? "the learner it was issued to, the course's staff and administrators" : WHO[policy.kind];
+  const certificateWho = policy.kind === 'certificate' && policy.owner ? "the learner it was issued to, the course's staff and administrators" : WHO[policy.kind];
+  const who = policy.kind === 'certificate' && policy.shared ? `${certificateWho}; anyone, when its learner shares it publicly` : certificateWho;
   return applyDecorators(
     SetMetadata(ACCESS_POLICY, policy),
     ApiBearerAuth('lms-token'),
@@ -49,7 +53,9 @@ export const Access = {
   /** The learner named in the path, or staff of the course named in the path. */
   learnerOrStaff: (courseParam = 'courseId', learnerParam = 'learnerId') => declare({ kind: 'learner-or-staff', courseParam, learnerParam }),
   /** Staff of the certificate's course; with `owner`, also the learner it was issued to. */
-  certificate: ({ owner }: { owner: boolean }, certificateParam = 'certificateId') => declare({ kind: 'certificate', certificateParam, owner }),
+  certificate: ({ owner, shared = false }: { owner: boolean; shared?: boolean }, certificateParam = 'certificateId') => declare({ kind: 'certificate', certificateParam, owner, shared }),
+  /** Only the learner the certificate was issued to: their own choices about it. */
+  certificateOwner: (certificateParam = 'certificateId') => declare({ kind: 'certificate-owner', certificateParam }),
   /** Staff of the generation task's course. */
   taskStaff: (taskParam = 'taskId') => declare({ kind: 'task-staff', taskParam }),
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CERTIFICATE_VISIBILITIES } from '../../../shared/domain/enums';
 
 export const certificateIdParam = z.uuid('must be a certificate id (UUID)');
 
@@ -18,3 +19,11 @@ export const reinstateCertificateSchema = z
   })
   .strict();
 export type ReinstateCertificateDto = z.infer<typeof reinstateCertificateSchema>;
+
+/** The learner's choice: who may download the certificate's files from its public link. */
+export const setVisibilitySchema = z
+  .object({
+    visibility: z.enum(CERTIFICATE_VISIBILITIES, 'expected "public" (anyone with the link may download it) or "private" (the verdict only)'),
+  })
+  .strict();
+export type SetVisibilityDto = z.infer<typeof setVisibilitySchema>;

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
+import { effectiveVisibility } from '../../../shared/domain/certificate-sharing';
+import type { CertificateVisibility } from '../../../shared/domain/enums';
 import { verifyPageUrl } from '../../../shared/domain/public-urls';
 import { CertificatesRepository, InvalidationsRepository } from '../../../shared/repositories';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { CONFIG } from '../common/tokens';
-import type { InvalidateCertificateDto, ReinstateCertificateDto } from './certificates.schemas';
+import type { InvalidateCertificateDto, ReinstateCertificateDto, SetVisibilityDto } from './certificates.schemas';
 
 @Injectable()
 export class CertificatesService {
@@ -31,11 +33,33 @@ export class CertificatesService {
       grade: c.grade,
       issuedAt: c.issuedAt?.toISOString() ?? null,
       verifyUrl: verifyPageUrl(this.config.http.publicUrl, c.id),
+      visibility: effectiveVisibility(c.visibility, this.config.sharing.defaultVisibility),
       invalidations: c.invalidations.map((i) => {
         const seen = { id: i.id, publicReason: i.publicReason, invalidatedAt: i.invalidatedAt.toISOString(), active: i.active, reinstatedAt: i.reinstatedAt?.toISOString() ?? null };
         return view === 'staff' ? { ...seen, notes: i.notes, invalidatedBy: i.invalidatedBy, reinstatedBy: i.reinstatedBy } : seen;
       }),
     };
+  }
+
+  /** Who may download the certificate's files from its public link, and whether its learner chose it. */
+  async getVisibility(id: string) {
+    const sharing = await this.certificates.findSharing(id);
+    if (!sharing) throw new NotFoundError('certificate', id);
+    return this.visibilityOf(id, sharing.visibility);
+  }
+
+  /**
+   * The learner's choice, kept across regenerations (the row is rewritten in place). Any certificate
+   * of theirs, issued or not yet: the choice applies once it is issued and shown to them.
+   */
+  async setVisibility(id: string, dto: SetVisibilityDto) {
+    if (!(await this.certificates.setVisibility(id, dto.visibility))) throw new NotFoundError('certificate', id);
+    return this.visibilityOf(id, dto.visibility);
+  }
+
+  private visibilityOf(certificateId: string, learnerChoice: CertificateVisibility | null) {
+    const issuerDefault = this.config.sharing.defaultVisibility;
+    return { certificateId, visibility: effectiveVisibility(learnerChoice, issuerDefault), learnerChoice, issuerDefault };
   }
 
   /** Revokes a certificate; its public link then answers "revoked" with the date and the public reason (never the notes). */

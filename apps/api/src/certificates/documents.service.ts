@@ -5,6 +5,7 @@ import { buildAchievementCredential, type AchievementCredential } from '../../..
 import { renderBadge } from '../../../shared/documents/baked-badge';
 import { renderCertificatePdf, type CertificateTemplate } from '../../../shared/documents/certificate-pdf';
 import { downloadRefusal, type Downloader } from '../../../shared/domain/certificate-downloads';
+import { effectiveVisibility } from '../../../shared/domain/certificate-sharing';
 import { isValidCertificate } from '../../../shared/domain/certificate-validity';
 import { certificateFileUrls, verifyPageUrl } from '../../../shared/domain/public-urls';
 import { CertificatesRepository, CourseChangesRepository, CoursesRepository } from '../../../shared/repositories';
@@ -36,7 +37,9 @@ export class DocumentsService {
    * The issued certificate, if this downloader may have it now: 404 never issued, 410 revoked, then
    * for learners 403 while certificates are not enabled or before the display behaviour shows them
    * (403, not 404: the certificate exists, its learner can see it listed, and staff get it at this
-   * very URL; the message says when it will be theirs).
+   * very URL; the message says when it will be theirs). The public (anyone the access guard let
+   * through because the learner shares the certificate) gets no more than the learner, and nothing
+   * once the learner has made it private meanwhile.
    */
   private async issued(id: string, downloader: Downloader) {
     const row = await this.certificates.findDocumentSource(id);
@@ -44,8 +47,10 @@ export class DocumentsService {
     if (!isValidCertificate({ status: row.status, hasCredential: true, activeInvalidation: row.activeInvalidation })) throw new GoneError(`certificate ${id} has been revoked and is no longer available`);
     const refusal = downloadRefusal(row.course, downloader, new Date());
     if (refusal) throw new ForbiddenError(refusal);
+    const visibility = effectiveVisibility(row.visibility, this.config.sharing.defaultVisibility);
+    if (downloader === 'public' && visibility !== 'public') throw new ForbiddenError('the learner keeps this certificate private: its verification page gives the verdict');
     const credential = JSON.parse(Buffer.from(row.jws.split('.')[1], 'base64url').toString('utf8')) as AchievementCredential;
-    return { row, jws: row.jws, credential, verifyUrl: verifyPageUrl(this.config.http.publicUrl, id) };
+    return { row, jws: row.jws, credential, visibility, verifyUrl: verifyPageUrl(this.config.http.publicUrl, id) };
   }
 
   private cached(key: string, render: () => Promise<Buffer>): Promise<Buffer> {
@@ -81,11 +86,12 @@ export class DocumentsService {
   }
 
   /**
-   * The public link, the LinkedIn link and the download links. The pages call it without a
-   * downloader, only where the display rules already offer the download to the learner.
+   * The public link, the LinkedIn link, the download links and who may download from the public
+   * link. The pages call it without a downloader, only where the display rules already offer the
+   * download to the learner.
    */
   async share(id: string, downloader: Downloader = 'staff') {
-    const { credential, verifyUrl } = await this.issued(id, downloader);
+    const { credential, verifyUrl, visibility } = await this.issued(id, downloader);
     const issued = new Date(credential.validFrom);
     const linkedIn = new URL('https://www.linkedin.com/profile/add');
     linkedIn.search = new URLSearchParams({
@@ -97,7 +103,7 @@ export class DocumentsService {
       certUrl: verifyUrl,
       certId: id,
     }).toString();
-    return { verifyUrl, linkedInUrl: linkedIn.toString(), ...certificateFileUrls(this.config.http.publicUrl, id) };
+    return { verifyUrl, linkedInUrl: linkedIn.toString(), ...certificateFileUrls(this.config.http.publicUrl, id), visibility };
   }
 
   /**
@@ -111,6 +117,7 @@ export class DocumentsService {
       certificateId: '00000000-0000-4000-8000-000000000000',
       publicUrl: this.config.http.publicUrl,
       issuerName: this.config.signing.issuerName,
+      issuerDidWeb: this.config.signing.issuerDidWeb,
       course: { id: course.id, title: course.title, passingGrade: course.passingGrade.toNumber() },
       learner: { id: 'specimen', name: 'SPECIMEN LEARNER' },
       issuedAt: new Date(),

@@ -11,6 +11,7 @@ const HTTP_CODES: Record<number, string> = {
   400: 'invalid_request_body',
   404: 'route_not_found',
   405: 'method_not_allowed',
+  406: 'not_acceptable',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'too_many_requests',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CERTIFICATE_STATUSES, DISPLAY_BEHAVIORS, GENERATION_KINDS, GENERATION_STATES, PACINGS } from '../../../shared/domain/enums';
+import { CERTIFICATE_STATUSES, CERTIFICATE_VISIBILITIES, DISPLAY_BEHAVIORS, GENERATION_KINDS, GENERATION_STATES, PACINGS } from '../../../shared/domain/enums';
 
 /**
  * What the API answers, as zod schemas: they document the 2xx bodies in /docs, and the
@@ -9,6 +9,7 @@ const iso = z.string().describe('ISO 8601 date-time');
 const isoOrNull = iso.nullable();
 const id = z.string();
 const certificateStatus = z.enum(CERTIFICATE_STATUSES);
+const visibility = z.enum(CERTIFICATE_VISIBILITIES).describe("public: anyone with the link may download the files; private: the verification page gives the verdict only");
 
 export const taskResponse = z.object({
   id: z.uuid(),
@@ -118,7 +119,15 @@ export const certificateResponse = z.object({
   grade: z.number().nullable(),
   issuedAt: isoOrNull,
   verifyUrl: z.string(),
+  visibility,
   invalidations: z.array(invalidationResponse),
+});
+
+export const visibilityResponse = z.object({
+  certificateId: z.uuid(),
+  visibility: visibility.describe("in force: the learner's choice, else the issuer's default"),
+  learnerChoice: z.enum(CERTIFICATE_VISIBILITIES).nullable().describe('null: the learner has not chosen'),
+  issuerDefault: z.enum(CERTIFICATE_VISIBILITIES).describe('CERTIFICATE_VISIBILITY_DEFAULT'),
 });
 
 export const invalidationCreatedResponse = invalidationResponse.extend({ certificateId: z.uuid() });
@@ -129,6 +138,7 @@ export const shareResponse = z.object({
   pdfUrl: z.string(),
   badgeUrl: z.string(),
   credentialUrl: z.string(),
+  visibility,
 });
 
 export const exceptionResponse = z.object({
@@ -207,6 +217,10 @@ export const verificationResponse = z.object({
   issuedAt: iso.optional(),
   revocation: z.object({ revokedAt: iso, reason: z.string() }).optional(),
   current: z.object({ verifyUrl: z.string(), issuedAt: isoOrNull }).optional().describe('superseded: where the current credential of the certificate is verified'),
+  downloads: z
+    .object({ pdfUrl: z.string(), badgeUrl: z.string(), credentialUrl: z.string() })
+    .optional()
+    .describe('a valid certificate its learner shares publicly: its files, for anyone to download and check'),
 });
 
 export const meResponse = z.object({
@@ -239,5 +253,29 @@ export const healthResponse = z.union([
 export const jwkResponse = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional() });
 export const jwksResponse = z.object({ keys: z.array(jwkResponse) });
 export const issuerResponse = z.object({ '@context': z.array(z.string()), id: z.string(), type: z.array(z.string()), name: z.string(), url: z.string() });
+const didVerificationMethod = z.object({ id: z.string(), type: z.literal('JsonWebKey2020'), controller: z.string(), publicKeyJwk: z.looseObject({ kty: z.string(), crv: z.string(), x: z.string() }) });
+export const didDocumentResponse = z.object({ '@context': z.array(z.string()), id: z.string().startsWith('did:web:'), verificationMethod: z.array(didVerificationMethod), assertionMethod: z.array(z.string()) });
 export const specimenResponse = z.object({ specimen: z.literal(true), verifiable: z.literal(false), note: z.string(), credential: z.looseObject({}), template: z.looseObject({}).nullable() });
 export const importResponse = z.looseObject({ kind: z.enum(['enrollments', 'grades', 'completions']), courseId: id });
+
+/** Wallets (OpenID4VCI 1.0, pre-authorized code flow). Their own endpoints answer errors as OAuth does. */
+export const oauthErrorResponse = z.object({
+  error: z.string().describe('RFC 6749 §5.2 / OpenID4VCI 1.0 §6.3, §8.3.1 code, e.g. invalid_grant, invalid_request, invalid_token, invalid_proof, invalid_nonce'),
+  error_description: z.string(),
+});
+export const walletOfferResponse = z.object({
+  offer: z.object({
+    credential_issuer: z.string(),
+    credential_configuration_ids: z.array(z.string()),
+    grants: z.record(z.string(), z.looseObject({ 'pre-authorized_code': z.string() })),
+  }),
+  offerUrl: z.string().startsWith('openid-credential-offer://').describe('the offer by value, for a wallet on this device'),
+  qrCode: z.string().startsWith('data:image/png;base64,').describe('offerUrl as a QR code, for a wallet on a phone'),
+  txCode: z.string().nullable().describe('the 6 digits the wallet asks the learner to type; null when the offer asks for none'),
+  expiresAt: iso,
+});
+export const credentialIssuerMetadataResponse = z.looseObject({ credential_issuer: z.string(), credential_endpoint: z.string(), nonce_endpoint: z.string(), credential_configurations_supported: z.record(z.string(), z.looseObject({ format: z.string() })) });
+export const authorizationServerMetadataResponse = z.looseObject({ issuer: z.string(), token_endpoint: z.string(), grant_types_supported: z.array(z.string()) });
+export const walletTokenResponse = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
+export const walletNonceResponse = z.object({ c_nonce: z.string(), c_nonce_expires_in: z.number().int() });
+export const walletCredentialResponse = z.object({ credentials: z.array(z.object({ credential: z.string().describe("the Open Badges 3.0 credential as a VC-JWT, its subject the DID of the wallet's key") })) });

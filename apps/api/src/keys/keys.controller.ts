@@ -6,7 +6,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { AppConfig } from '../../../shared/config';
-import { issuerId } from '../../../shared/credentials/issuer';
+import { credentialIssuerId } from '../../../shared/credentials/issuer';
 import { keyUrl, publicJwks, type KeySet } from '../../../shared/credentials/signing-keys';
 import { NotFoundError } from '../common/errors';
 import { CONFIG, KEY_SET } from '../common/tokens';
@@ -52,7 +52,8 @@ export class KeysController {
     res.setHeader('Cache-Control', CACHE);
     return {
       '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
-      id: issuerId(this.config.http.publicUrl),
+      // The id credentials name as issuer: our did:web DID when ISSUER_DID_WEB is on.
+      id: credentialIssuerId({ publicUrl: this.config.http.publicUrl, didWeb: this.config.signing.issuerDidWeb }),
       type: ['Profile'],
       name: this.config.signing.issuerName,
       url: this.config.http.publicUrl,

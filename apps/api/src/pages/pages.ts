@@ -50,8 +50,30 @@ function certificateLinks(links: NonNullable<ProgressData['links']>, title: stri
   <a class="button secondary" href="${links.linkedInUrl}" target="_blank" rel="noopener" aria-label="Add ${title} to your LinkedIn profile">Add to LinkedIn</a>
 </div>
 <p class="small">Share link: <a href="${links.verifyUrl}">${links.verifyUrl}</a></p>
-<div>
-</div>`;
+${sharingSwitch(links)}
+${walletOffer(links)}`;
+}
+
+/** "Add to wallet": app.js asks for an offer (POST /certificates/:id/wallet-offers) and shows its QR code, link and code. */
+function walletOffer(links: NonNullable<ProgressData['links']>): Html {
+  return html`<form class="wallet" data-api="wallet-offer" action="/certificates/${links.id}/wallet-offers">
+  <button type="submit" class="secondary">Add to wallet</button><p class="status" role="status" aria-live="polite"></p>
+  <div class="wallet-offer" hidden></div>
+</form>`;
+}
+
+const SHARING = {
+  public: { label: 'Public', explains: 'anyone with the link can download this certificate, its badge and signed credential to check them', switchTo: 'private', button: 'Make private' },
+  private: { label: 'Private', explains: 'the link shows whether the certificate is valid; only you can download it', switchTo: 'public', button: 'Make public' },
+} as const;
+
+/** Whether the certificate is public or private, and the learner's switch (PUT /certificates/:id/visibility). */
+function sharingSwitch(links: NonNullable<ProgressData['links']>): Html {
+  const state = SHARING[links.visibility];
+  return html`<form class="sharing" data-api="visibility" data-method="PUT" action="/certificates/${links.id}/visibility" data-body="${JSON.stringify({ visibility: state.switchTo })}" data-done="Saved." data-reload>
+  <p class="small">Sharing: <strong data-visibility="${links.visibility}">${state.label}</strong>: ${state.explains}.</p>
+  <button type="submit" class="secondary">${state.button}</button><p class="status" role="status" aria-live="polite"></p>
+</form>`;
 }
 
 export function renderLearnerCourses(principal: Principal, cards: Cards): string {

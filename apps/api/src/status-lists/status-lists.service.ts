@@ -39,7 +39,7 @@ export class StatusListsService {
     // Whole seconds, as the credential writes them, so validUntil is exactly what is signed.
     const validFrom = new Date(Math.floor(Date.now() / 1000) * 1000);
     const validUntil = new Date(validFrom.getTime() + Math.ceil(this.config.signing.statusListTtlMs / 1000) * 1000);
-    const credential = buildStatusListCredential({ publicUrl: this.config.http.publicUrl, issuerName: this.config.signing.issuerName, list, encodedList, validFrom, validUntil });
+    const credential = buildStatusListCredential({ publicUrl: this.config.http.publicUrl, issuerName: this.config.signing.issuerName, issuerDidWeb: this.config.signing.issuerDidWeb, list, encodedList, validFrom, validUntil });
     const signed = { jws: await signCredential(credential, this.keys.active, { format: this.config.signing.format }), validUntil };
     this.cache.set(list, signed);
     return signed;

@@ -26,4 +26,14 @@ describe('the public verification page', () => {
     expect(page).toContain('Issued in error &lt;sorry&gt;');
     expect(renderVerificationPage({ ...about, verdict: 'revoked', revocation: { revokedAt: '2026-12-01T09:00:00Z', reason: GENERIC_REVOCATION_REASON } }, 'X')).toContain(GENERIC_REVOCATION_REASON);
   });
+
+  it('offers the files of a certificate its learner shares publicly, and none otherwise', () => {
+    const base = 'https://certs.example.org/certificates/7a1c7a43-5b7a-4cf5-9f0c-3b9a8f0b6d11';
+    const downloads = { pdfUrl: `${base}/certificate.pdf`, badgeUrl: `${base}/badge.png`, credentialUrl: `${base}/credential.jwt` };
+    const shared = renderVerificationPage({ ...about, verdict: 'valid', downloads }, 'Example University');
+    for (const url of Object.values(downloads)) expect(shared).toContain(`<a href="${url}" download>`);
+    const kept = renderVerificationPage({ ...about, verdict: 'valid' }, 'Example University');
+    expect(kept).toContain('<h1>VALID</h1>');
+    expect(kept).not.toContain('/certificates/');
+  });
 });

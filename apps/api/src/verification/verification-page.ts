@@ -26,6 +26,15 @@ export function renderVerificationPage(result: VerificationResult, issuerName: s
   const revocation = result.revocation
     ? html`<p class="revocation"><strong>Revoked on ${formatDate(result.revocation.revokedAt)}.</strong> ${result.revocation.reason}</p>`
     : '';
+  const downloads = result.downloads
+    ? html`<section class="downloads" aria-labelledby="downloads-heading"><h2 id="downloads-heading">Check it yourself</h2>
+  <p>Its learner shares this certificate: download it and verify it with any Open Badges 3.0 / Verifiable Credentials tool.</p>
+  <ul>
+    <li><a href="${result.downloads.pdfUrl}" download>Certificate (PDF)</a></li>
+    <li><a href="${result.downloads.badgeUrl}" download>Open Badge (PNG)</a></li>
+    <li><a href="${result.downloads.credentialUrl}" download>Signed credential (JWT)</a></li>
+  </ul></section>`
+    : '';
   const current = result.current
     ? html`<p class="revocation"><strong>Check the current certificate:</strong> <a href="${result.current.verifyUrl}">${result.current.verifyUrl}</a></p>`
     : '';
@@ -42,6 +51,7 @@ export function renderVerificationPage(result: VerificationResult, issuerName: s
   <section class="verdict tone-${head.tone}" role="status" aria-live="polite"><h1>${head.title}</h1><p>${head.summary}</p></section>
   ${revocation}${current}
   <dl>${rows.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+  ${downloads}
   <h2>Checks performed</h2>
   <ul>${result.checks.map((c) => html`<li class="${c.ok ? 'ok' : 'ko'}"><strong>${c.name.replace(/_/g, ' ')}</strong>: ${c.detail}</li>`)}</ul>
 </main>

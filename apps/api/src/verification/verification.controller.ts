@@ -50,7 +50,7 @@ export class VerificationController {
   ) {}
 
   /** Public: the link in the certificate's QR code. HTML for people, JSON when asked for. */
-  @ApiZodResponse(200, R.verificationResponse, 'JSON when asked with Accept: application/json, else the HTML page. 410 when revoked, 404 when unknown or not yet shown to its learner by the display behaviour (the record check says when it will be).')
+  @ApiZodResponse(200, R.verificationResponse, 'JSON when asked with Accept: application/json, else the HTML page. 410 when revoked, 404 when unknown or not yet shown to its learner by the display behaviour (the record check says when it will be). A valid certificate its learner shares publicly lists its PDF, baked badge and signed credential (`downloads`; links on the page), which anyone may download.')
   @Get(':certificateId')
   async verify(
     @Param('certificateId', new ZodValidationPipe(certificateIdParam, 'path.certificateId')) id: string,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../../../shared/config';
 import type { KeySet } from '../../../shared/credentials/signing-keys';
@@ -6,7 +7,9 @@ import { VerifiedSignatures } from '../../../shared/credentials/verified-signatu
 import { verifyCredentialToken, type Check, type VerifiedCredential } from '../../../shared/credentials/verify-credential';
 import { notYetVisibleReason } from '../../../shared/domain/certificate-downloads';
 import { revocationOf } from '../../../shared/domain/certificate-validity';
-import { verifyPageUrl } from '../../../shared/domain/public-urls';
+import { downloadableByAnyone, effectiveVisibility } from '../../../shared/domain/certificate-sharing';
+import { certificateFileUrls, verifyPageUrl } from '../../../shared/domain/public-urls';
+import { WalletRepository } from '../../../shared/repositories';
 import { VerificationRepository, type VerificationRecord } from '../../../shared/repositories/verification.repository';
 import { CONFIG, KEY_SET } from '../common/tokens';
 
@@ -25,6 +28,8 @@ export interface VerificationResult {
   revocation?: { revokedAt: string; reason: string };
   /** When the presented credential was replaced: where the current one is verified. */
   current?: { verifyUrl: string; issuedAt: string | null };
+  /** A valid certificate its learner shares publicly: its files, for anyone to download and check with their own tools. */
+  downloads?: { pdfUrl: string; badgeUrl: string; credentialUrl: string };
 }
 
 const UUID_URN = /^urn:uuid:([0-9a-f-]{36})$/;
@@ -37,6 +42,7 @@ export class VerificationService implements OnModuleDestroy {
 
   constructor(
     private readonly records: VerificationRepository,
+    private readonly walletCopies: WalletRepository,
     @Inject(KEY_SET) private readonly keys: KeySet,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
@@ -64,7 +70,9 @@ export class VerificationService implements OnModuleDestroy {
         if (!id) return { ok: false, detail: 'the credential id is not one of our certificate ids' };
         certificateId = id;
         row = preloaded?.id === id ? preloaded : await this.records.findRecord(id);
-        if (!row || !row.jws) return null;
+        // Not a certificate id: perhaps a copy issued to a wallet, with its own id and the certificate's status entry.
+        if (!row) return this.walletCopyRecord(id, token.trim(), credential, (found) => ((certificateId = found.id), (row = found)));
+        if (!row.jws) return null;
         // Public ids never change, so an older credential of the same certificate is genuine but stale.
         if (row.jws !== token.trim()) {
           current = { verifyUrl: verifyPageUrl(this.config.http.publicUrl, id), issuedAt: row.issuedAt?.toISOString() ?? null };
@@ -106,11 +114,30 @@ export class VerificationService implements OnModuleDestroy {
     return { verdict: result.verdict, certificateId, checks: result.checks, failed: result.failed, ...about, ...(revocation ? { revocation } : {}), ...(current ? { current } : {}) };
   }
 
+  /** A wallet copy speaks while it is the copy we issued of the certificate's current credential. */
+  private async walletCopyRecord(id: string, token: string, credential: VerifiedCredential, found: (row: VerificationRecord) => void) {
+    const copy = await this.walletCopies.findCopy(id);
+    if (!copy) return null;
+    const row = await this.records.findRecord(copy.certificateId);
+    if (!row || !row.jws) return null;
+    found(row);
+    if (copy.jws !== token) return { ok: false, detail: 'not the credential we issued to a wallet with this id' };
+    if (createHash('sha256').update(row.jws).digest('hex') !== copy.sourceJwsHash) {
+      const verifyUrl = verifyPageUrl(this.config.http.publicUrl, row.id);
+      return { ok: false, superseded: true, detail: `a newer credential replaces this certificate: check the current one at ${verifyUrl}` };
+    }
+    const agrees = row.learnerName === credential.credentialSubject.name && row.courseTitle === credential.credentialSubject.achievement.name;
+    return agrees
+      ? { ok: true, detail: `a wallet copy of certificate ${row.id}, bound to ${credential.credentialSubject.id}` }
+      : { ok: false, detail: 'the credential disagrees with our record (learner or course)' };
+  }
+
   /**
    * What an employer learns from the public link: our stored credential, verified like any other.
    * Before the display behaviour shows the course's certificates to its learners, the link is
    * treated like the learner's download: not found, with the date it will be available.
    * (Deactivating certificates stops downloads, not verification: what was issued stays true.)
+   * A valid certificate its learner shares publicly also offers its files (certificate-sharing.ts).
    */
   async verifyCertificate(id: string): Promise<VerificationResult> {
     const row = await this.records.findRecord(id);
@@ -120,6 +147,8 @@ export class VerificationService implements OnModuleDestroy {
     const hidden = notYetVisibleReason(row, new Date());
     if (hidden) return { verdict: 'not_found', certificateId: id, checks: [{ name: 'record', ok: false, detail: hidden }] };
     // The record is already here: verifying our own credential reads it once, not twice.
-    return this.verifyToken(row.jws, row);
+    const result = await this.verifyToken(row.jws, row);
+    const shared = downloadableByAnyone({ visibility: effectiveVisibility(row.visibility, this.config.sharing.defaultVisibility), course: row }, new Date());
+    return result.verdict === 'valid' && shared ? { ...result, downloads: certificateFileUrls(this.config.http.publicUrl, id) } : result;
   }
 }

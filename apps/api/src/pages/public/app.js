@@ -91,6 +91,44 @@
     return out;
   }
 
+  /**
+   * "Add to wallet": a fresh single-use offer of the certificate, shown as a QR code for a wallet on
+   * a phone, a link for a wallet on this device, and the transaction code to type (never in the link).
+   * @type {FormHandler}
+   */
+  async function showWalletOffer(form, _body, call, status) {
+    /** @type {{ offerUrl: string, qrCode: string, txCode: string | null, expiresAt: string }} */
+    const offer = await call('POST', form.getAttribute('action') ?? '', { txCode: true });
+    const box = form.querySelector('.wallet-offer');
+    if (!(box instanceof HTMLElement)) return true;
+    const scan = document.createElement('p');
+    scan.append('Scan this QR code with your wallet app' + (offer.txCode ? ', then type the transaction code it asks for: ' : '.'));
+    if (offer.txCode) {
+      const code = document.createElement('strong');
+      code.className = 'tx-code';
+      code.textContent = offer.txCode;
+      scan.append(code);
+    }
+    const qr = document.createElement('img');
+    qr.src = offer.qrCode;
+    qr.alt = 'QR code of the offer for your wallet app';
+    const here = document.createElement('p');
+    here.className = 'small';
+    const link = document.createElement('a');
+    link.href = offer.offerUrl;
+    link.textContent = 'Open in a wallet app on this device';
+    here.append(link);
+    const note = document.createElement('p');
+    note.className = 'small muted';
+    note.textContent = 'The offer works once, until ' + new Date(offer.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + '. Ask for a new one if it expires.';
+    box.replaceChildren(scan, qr, here, note);
+    box.hidden = false;
+    say(status, '', true);
+    return false;
+  }
+  /** @type {Record<string, FormHandler>} */
+  const FORMS = { 'wallet-offer': showWalletOffer };
+
   document.addEventListener('submit', async function (event) {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-api')) return;
@@ -106,7 +144,8 @@
       let body = fields(form);
       const extra = form.getAttribute('data-body');
       if (extra) body = Object.assign(JSON.parse(extra), body);
-      const handler = page.certificatesForms && page.certificatesForms[form.getAttribute('data-api') ?? ''];
+      const name = form.getAttribute('data-api') ?? '';
+      const handler = (page.certificatesForms && page.certificatesForms[name]) || FORMS[name];
       const result = handler ? await handler(form, body, call, status) : await call(form.getAttribute('data-method') || 'POST', form.getAttribute('action') ?? '', body);
       if (result !== false) {
         say(status, form.getAttribute('data-done') || 'Done.', true);
