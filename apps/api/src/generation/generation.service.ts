@@ -10,6 +10,7 @@ import { generationRequestedSignal, generationWorkflowId } from '../../../../wor
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { CONFIG, TEMPORAL_CLIENT } from '../common/tokens';
+import { LiveTaskCounts } from './live-task-counts';
 
 export interface GenerationRequest {
   kind: GenerationKind;
@@ -24,12 +25,16 @@ export const GENERATION_LEFT_TO_ADMINISTRATOR = 'Certificate generation is done 
 
 @Injectable()
 export class GenerationService {
+  private readonly liveCounts: LiveTaskCounts;
+
   constructor(
     private readonly courses: CoursesRepository,
     private readonly tasks: GenerationTasksRepository,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.liveCounts = new LiveTaskCounts((taskId) => this.tasks.countCertificates(taskId));
+  }
 
   /**
    * Seed 000: course teams generate and issue certificates only where the platform administrator
@@ -132,10 +137,10 @@ export class GenerationService {
     return this.describeTask(task);
   }
 
-  /** A running task's counts are read live from the certificates it has written. */
+  /** A running task's counts are read live from the certificates it has written (see LiveTaskCounts). */
   async describeTask(task: GenerationTaskRecord) {
     let counts = { done: task.done, issued: task.issued, failed: task.failed };
-    if (task.state === 'running') counts = await this.tasks.countCertificates(task.id);
+    if (task.state === 'running') counts = await this.liveCounts.of(task.id);
     const elapsedMs = task.startedAt ? (task.finishedAt ?? new Date()).getTime() - task.startedAt.getTime() : null;
     const remaining = task.total !== null ? Math.max(task.total - counts.done, 0) : null;
     const etaSeconds =
