@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { CERTIFICATE_STATUSES, type CertificateStatus } from '../apps/shared/domain/enums';
 import { courseDetailResponse } from '../apps/api/src/common/response-schemas';
-import { useServiceWithMail } from './helpers/mail';
+import { useServiceWithMail, useServiceWithRefusingRelay } from './helpers/mail';
 import { startExtraWorker, uniqueCourseId, useService, waitFor, type ExtraWorker, type httpClient } from './helpers/service';
 
 type Api = ReturnType<typeof httpClient>;
@@ -279,32 +277,7 @@ describe('course counts: certificate mail sent, pending and failed', () => {
 });
 
 describe('course counts: mail the relay refused', () => {
-  const refusedEnv: Record<string, string> = { CERTIFICATE_MAIL_RATE: '50' };
-  const accepted: string[] = [];
-  const relay = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.includes('refused')) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        accepted.push(...session.envelope.rcptTo.map((r) => r.address));
-        callback();
-      });
-    },
-  });
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    refusedEnv.SMTP_URL = `smtp://127.0.0.1:${(relay.server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => relay.close(() => resolve()));
-  });
-  const ctx = useService(refusedEnv);
+  const { ctx, accepted } = useServiceWithRefusingRelay({ CERTIFICATE_MAIL_RATE: '50' });
 
   it('counts refused mail of valid certificates as failed, and follows invalidation and reinstatement', async () => {
     const { api } = ctx;

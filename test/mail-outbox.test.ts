@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { startMailCatcher } from '../scripts/lib/mail-catcher.cjs';
 import { stopChild } from '../scripts/lib/processes.cjs';
 import { courseDetailResponse } from '../apps/api/src/common/response-schemas';
 import { generateAfterCourseEnd } from './helpers/generation';
-import { useServiceWithMail } from './helpers/mail';
+import { useServiceWithMail, useServiceWithRefusingRelay } from './helpers/mail';
 import { type httpClient, uniqueCourseId, useService, waitFor } from './helpers/service';
 
 type Api = ReturnType<typeof httpClient>;
@@ -81,33 +80,7 @@ describe('certificate mail: its own workflow, paced, never holding up the course
 });
 
 describe('certificate mail: a relay that refuses some recipients for good', () => {
-  const accepted: string[] = [];
-  // Refuses every address with "refused" in it, as a relay refuses an unknown mailbox.
-  const relay = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.includes('refused')) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        accepted.push(...session.envelope.rcptTo.map((r) => r.address));
-        callback();
-      });
-    },
-  });
-  const env: Record<string, string> = { CERTIFICATE_MAIL_RATE: '20' };
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    env.SMTP_URL = `smtp://127.0.0.1:${(relay.server.address() as import('node:net').AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => relay.close(() => resolve()));
-  });
-  const ctx = useService(env);
+  const { ctx, accepted } = useServiceWithRefusingRelay({ CERTIFICATE_MAIL_RATE: '20' });
 
   it('counts the refused mails as failed, sends the others once, and does not try the refused again', async () => {
     const { courseId, people } = await endedCourse(ctx.api, 'Refused', (t, i) => (i < 2 ? `refused${i}-${t}@example.org` : `l${i}-${t}@example.org`), 5);
