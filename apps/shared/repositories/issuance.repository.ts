@@ -1,5 +1,6 @@
 import { hasActiveInvalidationSql, isValidCertificateSql } from '../certificate-validity.sql';
-import type { Database } from '../database';
+import { Prisma } from '../../../prisma/generated/client';
+import { bulkRows, bulkTransaction, type Database } from '../database';
 import type { CertificateStatus } from '../domain/enums';
 
 /** A certificate row as issuance records it. */
@@ -60,7 +61,7 @@ export class IssuanceRepository {
   /** The next `count` values of the status list sequence (each certificate's position for life). */
   async nextStatusSequence(count: number): Promise<number[]> {
     if (count === 0) return [];
-    const rows = await this.db.$queryRaw<Array<{ n: bigint }>>`SELECT nextval('certificate_status_seq') AS n FROM generate_series(1, ${count})`;
+    const rows = await bulkRows<{ n: bigint | string }>(this.db, Prisma.sql`SELECT nextval('certificate_status_seq') AS n FROM generate_series(1, ${count}::int)`);
     return rows.map((r) => Number(r.n));
   }
 
@@ -72,7 +73,7 @@ export class IssuanceRepository {
   async insertNew(courseId: string, taskId: string | null, writes: CertificateWrite[]): Promise<Set<string>> {
     if (writes.length === 0) return new Set();
     const c = columns(writes);
-    const inserted = await this.db.$queryRaw<Array<{ learnerId: string }>>`
+    const inserted = await bulkRows<{ learnerId: string }>(this.db, Prisma.sql`
       INSERT INTO certificates (id, course_id, learner_id, status, jws, key_id, issued_at, grade, error_reason, status_list, status_index, task_id, updated_at)
       SELECT o.id, ${courseId}, o.learner_id, o.status::"CertificateStatus", o.jws, o.key_id, o.issued_at AT TIME ZONE 'UTC',
              o.grade, o.error_reason, o.list, o.index, ${taskId}::uuid, now()
@@ -81,7 +82,7 @@ export class IssuanceRepository {
              AS o(id, learner_id, status, jws, key_id, issued_at, grade, error_reason, list, index)
        ORDER BY o.learner_id
       ON CONFLICT (course_id, learner_id) DO NOTHING
-      RETURNING learner_id AS "learnerId"`;
+      RETURNING learner_id AS "learnerId"`);
     const done = new Set(inserted.map((r) => r.learnerId));
     return new Set(writes.filter((w) => !done.has(w.learnerId)).map((w) => w.learnerId));
   }
@@ -95,7 +96,7 @@ export class IssuanceRepository {
   async updateExisting(courseId: string, taskId: string | null, writes: CertificateWrite[], withdrawals: Withdrawal[] = []): Promise<void> {
     if (writes.length === 0) return;
     const c = columns(writes);
-    const update = this.db.$executeRaw`
+    const update = Prisma.sql`
       WITH locked AS (
         SELECT id FROM certificates
          WHERE id = ANY(${c.ids}::uuid[]) AND course_id = ${courseId}
@@ -118,10 +119,10 @@ export class IssuanceRepository {
        WHERE c.id = o.id AND c.id = locked.id AND c.course_id = ${courseId}
          AND NOT ${hasActiveInvalidationSql('c')}`;
     if (withdrawals.length === 0) {
-      await update;
+      await bulkRows(this.db, update);
       return;
     }
-    const record = this.db.$executeRaw`
+    const record = Prisma.sql`
       INSERT INTO invalidations (id, certificate_id, notes, public_reason, invalidated_by, automatic)
       SELECT gen_random_uuid(), w.certificate_id, w.notes, w.public_reason, w.invalidated_by, TRUE
         FROM unnest(${withdrawals.map((w) => w.certificateId)}::uuid[], ${withdrawals.map((w) => w.notes)}::text[],
@@ -129,7 +130,7 @@ export class IssuanceRepository {
              AS w(certificate_id, notes, public_reason, invalidated_by)
         JOIN certificates c ON c.id = w.certificate_id AND c.course_id = ${courseId}
       ON CONFLICT DO NOTHING`;
-    await this.db.$transaction([update, record]);
+    await bulkTransaction(this.db, [update, record]);
   }
 
   /**
@@ -246,7 +247,7 @@ export class IssuanceRepository {
   async clearPendingReevaluation(courseId: string, learnerIds: string[]): Promise<void> {
     if (learnerIds.length === 0) return;
     // Locked in learner order first, like the certificates, so overlapping writers never deadlock.
-    await this.db.$executeRaw`
+    await bulkRows(this.db, Prisma.sql`
       WITH locked AS (
         SELECT learner_id FROM enrollments
          WHERE course_id = ${courseId} AND pending_reevaluation AND learner_id = ANY(${learnerIds}::text[])
@@ -254,6 +255,6 @@ export class IssuanceRepository {
            FOR UPDATE)
       UPDATE enrollments e SET pending_reevaluation = FALSE
         FROM locked
-       WHERE e.course_id = ${courseId} AND e.learner_id = locked.learner_id`;
+       WHERE e.course_id = ${courseId} AND e.learner_id = locked.learner_id`);
   }
 }

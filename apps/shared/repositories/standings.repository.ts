@@ -1,7 +1,7 @@
 import { Prisma } from '../../../prisma/generated/client';
 import type { Selection } from '../../../workflows/definitions';
 import { hasActiveInvalidationSql } from '../certificate-validity.sql';
-import type { Database } from '../database';
+import { bulkRows, type Database } from '../database';
 import type { CourseFacts, LearnerStanding } from '../domain/learner-standing';
 import { REGENERATION_GROUPS, regenerationSelection, type RegenerationGroup } from '../domain/regeneration-groups';
 import type { CourseRecord } from './courses.repository';
@@ -81,15 +81,17 @@ export class StandingsRepository {
     range: LearnerRange,
     limit: number,
   ): Promise<LearnerStanding[]> {
-    const after = range.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${range.after}`;
-    const upTo = range.upTo === null ? Prisma.empty : Prisma.sql`AND e.learner_id <= ${range.upTo}`;
+    // The range is repeated on the learners: without it the planner may merge-join the learners'
+    // index from its first row to the range, a read that grows with every batch of a large course.
+    const after = range.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${range.after} AND l.id > ${range.after}`;
+    const upTo = range.upTo === null ? Prisma.empty : Prisma.sql`AND e.learner_id <= ${range.upTo} AND l.id <= ${range.upTo}`;
     // Most courses have no required lessons; skip the per-learner count for them.
     const requiredDone = requiredLessons === 0
       ? Prisma.sql`0`
       : Prisma.sql`(SELECT count(*)::int FROM lesson_completions lc
                       JOIN lessons ls ON ls.course_id = lc.course_id AND ls.id = lc.lesson_id AND ls.required
                      WHERE lc.course_id = e.course_id AND lc.learner_id = e.learner_id)`;
-    return this.db.$queryRaw<LearnerStanding[]>`
+    return bulkRows<LearnerStanding>(this.db, Prisma.sql`
       SELECT e.learner_id AS "learnerId", l.name, l.email, e.mode::text AS mode,
              COALESCE(e.final_grade, e.grade)::float8 AS grade,
              l.id_verified AS "idVerified",
@@ -104,7 +106,7 @@ export class StandingsRepository {
         ${selectionJoins}
        WHERE e.course_id = ${courseId} ${after} ${upTo} AND (${selectionSql(selection)})
        ORDER BY e.learner_id
-       LIMIT ${limit}`;
+       LIMIT ${limit}`);
   }
 
   /** One learner's standing; null when the learner is not enrolled in the course. */
