@@ -47,6 +47,29 @@ describe('credentials', () => {
     expect(result.credential.nbf).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000);
   });
 
+  it('writes the same header and payload bytes as jose, and an EdDSA token byte for byte; jose verifies both algorithms', async () => {
+    const expiring: ReturnType<typeof buildAchievementCredential> & { validUntil?: string } = { ...buildAchievementCredential(input), validUntil: '2027-01-01T00:00:00Z' };
+    for (const alg of ['ES256', 'EdDSA'] as const) {
+      const set = await keySetFromJwks(await privateJwk(alg));
+      for (const credential of [{ ...buildAchievementCredential(input), validUntil: undefined }, expiring]) {
+        const ours = await signCredential(credential, set.active, { format: 'vc-jose-cose' });
+        const jose = new SignJWT({ ...credential })
+          .setProtectedHeader({ alg, kid: `https://certs.example.org/keys/${set.active.kid}`, typ: 'vc+jwt' })
+          .setIssuer(credential.issuer.id)
+          .setJti(credential.id)
+          .setSubject(credential.credentialSubject.id)
+          .setNotBefore(Math.floor(Date.parse(credential.validFrom) / 1000));
+        if (credential.validUntil) jose.setExpirationTime(Math.floor(Date.parse(credential.validUntil) / 1000));
+        const theirs = await jose.sign(set.active.privateKey);
+        const signedPart = (token: string) => token.split('.').slice(0, 2).join('.');
+        expect(signedPart(ours)).toBe(signedPart(theirs));
+        // EdDSA signatures are deterministic; ES256 ones are not.
+        if (alg === 'EdDSA') expect(ours).toBe(theirs);
+        expect((await verifyCredentialJws(ours, set)).ok).toBe(true);
+      }
+    }
+  });
+
   it('declares the OB extensions context and a jti term, so JSON-LD keeps every member of the payload', () => {
     expect(buildAchievementCredential(input)['@context']).toEqual([
       'https://www.w3.org/ns/credentials/v2',
