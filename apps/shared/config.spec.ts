@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(config.lifecycle).toEqual({
       gradeFinalizationDelayMs: 0,
       selfPacedIssuanceIntervalMs: 86_400_000,
-      issuance: { chunkSize: 1000, batchSize: 250, maxInFlight: 4, chunksPerRun: 50, heartbeatTimeoutMs: 30_000 },
+      issuance: { chunkSize: 1000, batchSize: 500, maxInFlight: 3, chunksPerRun: 50, heartbeatTimeoutMs: 30_000 },
     });
   });
 
