@@ -30,7 +30,7 @@ function selectionSql(selection: Selection): Prisma.Sql {
     case 'regenerate': {
       // The five groups of seed 003; "have not received certificates" includes learners with no row yet.
       const { statuses, withoutCertificate } = regenerationSelection(regenerationGroupsOf(selection.groups ?? []));
-      const withStatus = statuses.length ? Prisma.sql`c.status::text = ANY(${statuses}::text[])` : Prisma.sql`FALSE`;
+      const withStatus = statuses.length ? Prisma.sql`c.status = ANY(${statuses}::"CertificateStatus"[])` : Prisma.sql`FALSE`;
       return withoutCertificate ? Prisma.sql`(c.id IS NULL OR ${withStatus})` : withStatus;
     }
     case 'exceptions_missing':
@@ -44,10 +44,22 @@ function selectionSql(selection: Selection): Prisma.Sql {
   }
 }
 
-/** The joins every selection may refer to. */
+/** The joins every selection may refer to, for a count over the whole course. */
 const selectionJoins = Prisma.sql`
   LEFT JOIN certificates c ON c.course_id = e.course_id AND c.learner_id = e.learner_id
   LEFT JOIN certificate_exceptions x ON x.course_id = e.course_id AND x.learner_id = e.learner_id AND x.active`;
+
+/**
+ * The same, for reading the selection in learner order from a cursor: each enrollment looks up its
+ * certificate and exception by key (OFFSET 0 keeps the planner from turning the lookups back into
+ * joins). Otherwise the planner may read the course's certificates whole, or from their first row,
+ * for every range: work that grows with the course and with how far the task has got.
+ */
+const selectionLookups = Prisma.sql`
+  LEFT JOIN LATERAL (SELECT c0.id, c0.status, c0.jws, c0.status_list, c0.status_index FROM certificates c0
+                      WHERE c0.course_id = e.course_id AND c0.learner_id = e.learner_id OFFSET 0) c ON TRUE
+  LEFT JOIN LATERAL (SELECT x0.learner_id FROM certificate_exceptions x0
+                      WHERE x0.course_id = e.course_id AND x0.learner_id = e.learner_id AND x0.active OFFSET 0) x ON TRUE`;
 
 /** What the rules need to know about a course and its learners, read set-based. */
 export class StandingsRepository {
@@ -81,10 +93,8 @@ export class StandingsRepository {
     range: LearnerRange,
     limit: number,
   ): Promise<LearnerStanding[]> {
-    // The range is repeated on the learners: without it the planner may merge-join the learners'
-    // index from its first row to the range, a read that grows with every batch of a large course.
-    const after = range.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${range.after} AND l.id > ${range.after}`;
-    const upTo = range.upTo === null ? Prisma.empty : Prisma.sql`AND e.learner_id <= ${range.upTo} AND l.id <= ${range.upTo}`;
+    const after = range.after === null ? Prisma.empty : Prisma.sql`AND e.learner_id > ${range.after}`;
+    const upTo = range.upTo === null ? Prisma.empty : Prisma.sql`AND e.learner_id <= ${range.upTo}`;
     // Most courses have no required lessons; skip the per-learner count for them.
     const requiredDone = requiredLessons === 0
       ? Prisma.sql`0`
@@ -102,8 +112,9 @@ export class StandingsRepository {
              c.status_list AS "statusList", c.status_index AS "statusIndex",
              (c.id IS NOT NULL AND ${hasActiveInvalidationSql('c')}) AS invalidated
         FROM enrollments e
-        JOIN learners l ON l.id = e.learner_id
-        ${selectionJoins}
+        -- Looked up by key like the certificate: a join may read the learners from their first row.
+        JOIN LATERAL (SELECT l0.name, l0.email, l0.id_verified FROM learners l0 WHERE l0.id = e.learner_id OFFSET 0) l ON TRUE
+        ${selectionLookups}
        WHERE e.course_id = ${courseId} ${after} ${upTo} AND (${selectionSql(selection)})
        ORDER BY e.learner_id
        LIMIT ${limit}`);
@@ -139,7 +150,7 @@ export class StandingsRepository {
     const limit = input.chunkSize * input.maxChunks;
     const rows = await this.db.$queryRaw<Array<{ learnerId: string; n: number; t: number }>>`
       WITH selected AS (
-        SELECT e.learner_id FROM enrollments e ${selectionJoins}
+        SELECT e.learner_id FROM enrollments e ${selectionLookups}
          WHERE e.course_id = ${input.courseId} ${after} AND (${selectionSql(input.selection)})
          ORDER BY e.learner_id LIMIT ${limit}
       ), numbered AS (
