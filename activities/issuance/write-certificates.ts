@@ -137,7 +137,8 @@ export async function writeCertificates(deps: WriteDeps, course: CourseFacts, gi
     }
   }
   await issuance.updateExisting(course.id, options.taskId, existing, withdrawalsOf(course, existing, previous, options.requestedBy ?? null));
-  await issuance.clearPendingReevaluation(course.id, live.map((s) => s.learnerId));
+  // Only the marks read with the standings: a mark made since is for a change not decided here.
+  await issuance.clearPendingReevaluation(course.id, live.filter((s) => s.pendingReevaluation !== false).map((s) => s.learnerId));
   const written = outcomes.map((o) => ({ learnerId: o.learnerId, certificateId: o.certificateId, status: o.status, reason: o.reason, message: o.message }));
   for (const s of standings.filter((x) => x.invalidated)) {
     written.push({ learnerId: s.learnerId, certificateId: s.certificateId!, status: s.certificateStatus ?? 'unavailable', reason: 'invalidated', message: 'This certificate has been invalidated by the course team.' });

@@ -32,6 +32,8 @@ export interface LearnerStanding {
   statusList: number | null;
   statusIndex: number | null;
   invalidated: boolean;
+  /** Marked for the next regrade when read; absent: not known, treated as marked. */
+  pendingReevaluation?: boolean;
 }
 
 /** The eligibility rule applied to a learner's standing in a course. */

@@ -44,6 +44,20 @@ function selectionSql(selection: Selection): Prisma.Sql {
   }
 }
 
+/** Whether the selection looks at the learner's certificate or exception, or only at the enrollment. */
+function readsCertificates(selection: Selection): boolean {
+  switch (selection.kind) {
+    case 'regenerate':
+    case 'exceptions_missing':
+    case 'exceptions_all':
+      return true;
+    case 'all_learners':
+    case 'regrade':
+    case 'single_learner':
+      return false;
+  }
+}
+
 /** The joins every selection may refer to, for a count over the whole course. */
 const selectionJoins = Prisma.sql`
   LEFT JOIN certificates c ON c.course_id = e.course_id AND c.learner_id = e.learner_id
@@ -110,7 +124,8 @@ export class StandingsRepository {
              c.id::text AS "certificateId", c.status::text AS "certificateStatus",
              (c.jws IS NOT NULL) AS "hasCredential",
              c.status_list AS "statusList", c.status_index AS "statusIndex",
-             (c.id IS NOT NULL AND ${hasActiveInvalidationSql('c')}) AS invalidated
+             (c.id IS NOT NULL AND ${hasActiveInvalidationSql('c')}) AS invalidated,
+             e.pending_reevaluation AS "pendingReevaluation"
         FROM enrollments e
         -- Looked up by key like the certificate: a join may read the learners from their first row.
         JOIN LATERAL (SELECT l0.name, l0.email, l0.id_verified FROM learners l0 WHERE l0.id = e.learner_id OFFSET 0) l ON TRUE
@@ -150,7 +165,7 @@ export class StandingsRepository {
     const limit = input.chunkSize * input.maxChunks;
     const rows = await this.db.$queryRaw<Array<{ learnerId: string; n: number; t: number }>>`
       WITH selected AS (
-        SELECT e.learner_id FROM enrollments e ${selectionLookups}
+        SELECT e.learner_id FROM enrollments e ${readsCertificates(input.selection) ? selectionLookups : Prisma.empty}
          WHERE e.course_id = ${input.courseId} ${after} AND (${selectionSql(input.selection)})
          ORDER BY e.learner_id LIMIT ${limit}
       ), numbered AS (
