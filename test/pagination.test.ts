@@ -109,6 +109,37 @@ describe('paged lists of a course', () => {
     expect(exact.body.certificates.map((c: { learnerId: string }) => c.learnerId)).toEqual([username(7)]);
   });
 
+  it('certificates: a search matching over a thousand learners walks the course and still finds each of them once, in order', async () => {
+    const wideCourse = uniqueCourseId('Wide');
+    const wide = wideCourse.slice(-8);
+    const learner = (i: number) => `${wide}-Wide-${String(i).padStart(4, '0')}`;
+    expect((await ctx.api.post('/courses', { id: wideCourse, title: 'Wide search', pacing: 'instructor', endAt: new Date(Date.now() + 1000).toISOString(), certificatesActive: true, passingGrade: 0.6 })).status).toBe(201);
+    const count = 1100;
+    const ids = Array.from({ length: count }, (_, i) => i);
+    expect((await ctx.api.put(`/courses/${wideCourse}/enrollments`, { enrollments: ids.map((i) => ({ learnerId: learner(i), email: `wide${i}.${wide}@example.org`, name: `Wide ${i}`, mode: 'verified' })) })).status).toBe(200);
+    expect((await ctx.api.put(`/courses/${wideCourse}/grades`, { grades: ids.map((i) => ({ learnerId: learner(i), grade: i % 2 ? 0.9 : 0.1 })) })).status).toBe(200);
+    await generateAfterCourseEnd(ctx.api, wideCourse);
+    const searchAll = async (query: string, limit: number) => {
+      const found: Array<{ learnerId: string; status: string }> = [];
+      let cursor: string | null = null;
+      do {
+        const answer: { status: number; body: { certificates: Array<{ learnerId: string; status: string }>; nextCursor: string | null } } = await ctx.api.get(`/courses/${wideCourse}/certificates?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(answer.status).toBe(200);
+        found.push(...answer.body.certificates);
+        cursor = answer.body.nextCursor;
+      } while (cursor);
+      return found;
+    };
+    // 1,100 learners start with the prefix: more than are looked up one by one.
+    const everyone = await searchAll(`search=${encodeURIComponent(`${wide}-wide-`)}`, 100);
+    expect(everyone.map((c) => c.learnerId)).toEqual(ids.map(learner));
+    const passing = await searchAll(`status=downloadable&search=${encodeURIComponent(`${wide}-WIDE-`)}`, 75);
+    expect(passing.map((c) => c.learnerId)).toEqual(ids.filter((i) => i % 2).map(learner));
+    // A narrow one among them is looked up.
+    expect((await searchAll(`search=${encodeURIComponent(`${wide}-wide-107`)}`, 3)).map((c) => c.learnerId)).toEqual(Array.from({ length: 10 }, (_, k) => learner(1070 + k)));
+    expect((await searchAll(`learner=${encodeURIComponent(`WIDE7.${wide}@example.org`)}`, 5)).map((c) => c.learnerId)).toEqual([learner(7)]);
+  }, 120_000);
+
   it('exceptions: every page once, in the order added, with learners added between pages', async () => {
     const first = Array.from({ length: 120 }, (_, i) => i);
     await importExceptions(first);

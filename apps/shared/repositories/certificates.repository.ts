@@ -3,7 +3,12 @@ import { activeInvalidationWhere, hasActiveInvalidationSql } from '../certificat
 import type { Database } from '../database';
 import type { DownloadCourse } from '../domain/certificate-downloads';
 import type { CertificateVisibility } from '../domain/enums';
-import { pageOf } from '../page-cursor';
+import { encodeCursor, pageOf } from '../page-cursor';
+
+/** A search matching more learners than this (in any course) walks the course instead of looking them up. */
+const SEARCH_CANDIDATES = 1000;
+/** Certificates a broad search reads for one page, at most. */
+const SEARCH_WINDOW = 20_000;
 
 /** Reading certificates: lists, documents, a learner's certificates and their history. */
 export class CertificatesRepository {
@@ -12,28 +17,68 @@ export class CertificatesRepository {
   /**
    * One page of a course's certificates in username order, with the learner's name: optionally one
    * learner (username or email, exact), one status, or learners whose username or email starts with
-   * `search` (case-insensitive, served by the lower(...) indexes on learners). `after` is the
-   * previous page's last username: keyset paging stays exact while rows are added.
+   * `search` (case-insensitive). `after` is the previous page's last username: keyset paging stays
+   * exact while rows are added.
+   *
+   * The learners are found first, by their own indexes, and the certificates looked up by key: a
+   * plan that walks the course's certificates and tests each learner costs the whole course when
+   * the planner misjudges how many learners match (it does, after bulk loads). A search so broad
+   * that more than SEARCH_CANDIDATES learners match walks the course instead, reading at most
+   * SEARCH_WINDOW certificates per page: such a page may hold fewer rows than asked, and its
+   * cursor goes on from the last certificate read.
    */
   async listForCourse(courseId: string, options: CertificateListOptions): Promise<{ certificates: CourseCertificateRow[]; nextCursor: string | null }> {
     const { learner, status, search, limit, after } = options;
-    const prefix = search ? `${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
-    // The learner is found through the learners' own indexes first: a condition spanning both
-    // tables of the join would read every certificate of the course.
+    let learners: Prisma.Sql = Prisma.empty;
+    let window: { upTo: string | null; match: Prisma.Sql } | null = null;
+    if (learner) {
+      const ids = await this.learnerIds(Prisma.sql`SELECT id FROM learners WHERE id = ${learner} UNION SELECT id FROM learners WHERE lower(email) = ${learner.toLowerCase()}`);
+      if (ids.length === 0) return { certificates: [], nextCursor: null };
+      learners = Prisma.sql`AND c.learner_id = ANY(${ids}::text[])`;
+    } else if (search) {
+      const prefix = `${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      const ids = await this.learnerIds(Prisma.sql`
+        (SELECT id FROM learners WHERE lower(id) LIKE ${prefix} LIMIT ${SEARCH_CANDIDATES + 1})
+        UNION (SELECT id FROM learners WHERE lower(email) LIKE ${prefix} LIMIT ${SEARCH_CANDIDATES + 1})`);
+      if (ids.length === 0) return { certificates: [], nextCursor: null };
+      if (ids.length <= SEARCH_CANDIDATES) learners = Prisma.sql`AND c.learner_id = ANY(${ids}::text[])`;
+      else window = { upTo: await this.windowEnd(courseId, status, after), match: Prisma.sql`AND (lower(l.id) LIKE ${prefix} OR lower(l.email) LIKE ${prefix})` };
+    }
     const rows = await this.db.$queryRaw<CourseCertificateRow[]>`
       SELECT c.id, c.learner_id AS "learnerId", l.name AS "learnerName", c.status::text AS status,
              c.grade::float8 AS grade, c.issued_at AS "issuedAt", (c.jws IS NOT NULL) AS "hasCredential",
              ${hasActiveInvalidationSql('c')} AS "activeInvalidation"
-        FROM certificates c JOIN learners l ON l.id = c.learner_id
+        FROM certificates c
+        -- By key for each certificate of the page: a join may read the learners from their first row.
+        JOIN LATERAL (SELECT l0.id, l0.name, l0.email FROM learners l0 WHERE l0.id = c.learner_id OFFSET 0) l ON TRUE
        WHERE c.course_id = ${courseId}
-         ${learner ? Prisma.sql`AND c.learner_id IN (SELECT id FROM learners WHERE id = ${learner} OR lower(email) = ${learner.toLowerCase()})` : Prisma.empty}
+         ${learners}
          ${status ? Prisma.sql`AND c.status = ${status}::"CertificateStatus"` : Prisma.empty}
-         ${prefix ? Prisma.sql`AND c.learner_id IN (SELECT id FROM learners WHERE lower(id) LIKE ${prefix} OR lower(email) LIKE ${prefix})` : Prisma.empty}
          ${after !== undefined ? Prisma.sql`AND c.learner_id > ${after}` : Prisma.empty}
+         ${window?.upTo ? Prisma.sql`AND c.learner_id <= ${window.upTo}` : Prisma.empty}
+         ${window?.match ?? Prisma.empty}
        ORDER BY c.learner_id
        LIMIT ${limit + 1}`;
     const page = pageOf(rows, limit, (r) => [r.learnerId]);
+    // A broad search's window ran out before the page filled: go on after it.
+    if (window?.upTo && page.nextCursor === null) return { certificates: page.items, nextCursor: encodeCursor([window.upTo]) };
     return { certificates: page.items, nextCursor: page.nextCursor };
+  }
+
+  private async learnerIds(query: Prisma.Sql): Promise<string[]> {
+    return (await this.db.$queryRaw<Array<{ id: string }>>(query)).map((r) => r.id);
+  }
+
+  /** The learner of the SEARCH_WINDOW-th certificate after `after` (in the status); null when fewer remain. */
+  private async windowEnd(courseId: string, status: CertificateStatus | undefined, after: string | undefined): Promise<string | null> {
+    const [row] = await this.db.$queryRaw<Array<{ learnerId: string }>>`
+      SELECT learner_id AS "learnerId" FROM certificates
+       WHERE course_id = ${courseId}
+         ${status ? Prisma.sql`AND status = ${status}::"CertificateStatus"` : Prisma.empty}
+         ${after !== undefined ? Prisma.sql`AND learner_id > ${after}` : Prisma.empty}
+       ORDER BY learner_id
+      OFFSET ${SEARCH_WINDOW - 1} LIMIT 1`;
+    return row?.learnerId ?? null;
   }
 
   async exists(id: string): Promise<boolean> {

@@ -145,7 +145,12 @@ export class CoursesController {
   @Get(':courseId/certificates')
   @ApiQuery({ name: 'learner', required: false, description: 'Only the certificate of this learner (username or email).' })
   @ApiQuery({ name: 'status', required: false, enum: CERTIFICATE_STATUSES, description: 'Only certificates in this status.' })
-  @ApiQuery({ name: 'search', required: false, description: 'Learners whose username or email starts with this (case-insensitive).' })
+  @ApiQuery({
+    name: 'search',
+    required: false,
+    description:
+      'Learners whose username or email starts with this (case-insensitive). A prefix that more than 1,000 learners share reads at most 20,000 certificates per page: such a page may hold fewer rows than `limit`, even none, with a `nextCursor` to go on. The list ends when `nextCursor` is null.',
+  })
   @ApiQuery(LIMIT_DOC)
   @ApiQuery(CURSOR_DOC)
   certificates(
