@@ -7,7 +7,7 @@ import type { ActivityDeps } from '../deps';
 const INSTRUCTOR_GENERATION = new Set<GenerationKind>(['all_learners', 'exceptions_missing', 'exceptions_all', 'regenerate']);
 
 export function createGenerationTaskActivities({ db }: ActivityDeps) {
-  const { generationTasks, standings, courses } = createRepositories(db);
+  const { generationTasks, standings, courses, plannerStatistics } = createRepositories(db);
   return {
     /** The bulk issuance after course end is recorded in the generation history like any other. */
     async createSystemGenerationTask(input: { courseId: string; kind: GenerationKind }): Promise<string> {
@@ -50,6 +50,8 @@ export function createGenerationTaskActivities({ db }: ActivityDeps) {
       }
       if (input.cancelled) await generationTasks.markFinished(input.taskId, { state: 'cancelled', counts });
       else await generationTasks.markFinished(input.taskId, { state: input.error ? 'failed' : 'succeeded', error: input.error ?? null, counts });
+      // A bulk task rewrites a large part of the course: the lists read right after need fresh statistics.
+      void plannerStatistics.refreshSoon(['certificates', 'invalidations']);
       return counts;
     },
 

@@ -9,6 +9,7 @@ import { GenerationTasksRepository } from './generation-tasks.repository';
 import { InvalidationsRepository } from './invalidations.repository';
 import { IssuanceRepository } from './issuance.repository';
 import { MessagesRepository } from './messages.repository';
+import { PlannerStatisticsRepository } from './planner-statistics.repository';
 import { SessionsRepository } from './sessions.repository';
 import { StandingsRepository } from './standings.repository';
 import { StatusListsRepository } from './status-lists.repository';
@@ -26,13 +27,14 @@ const REPOSITORIES = {
   invalidations: InvalidationsRepository,
   issuance: IssuanceRepository,
   messages: MessagesRepository,
+  plannerStatistics: PlannerStatisticsRepository,
   sessions: SessionsRepository,
   standings: StandingsRepository,
   statusLists: StatusListsRepository,
   wallet: WalletRepository,
 };
 
-export { CertificatesRepository, CourseChangesRepository, CourseCountsRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, SessionsRepository, StandingsRepository, StatusListsRepository, WalletRepository };
+export { CertificatesRepository, CourseChangesRepository, CourseCountsRepository, CoursesRepository, EnrollmentsRepository, ExceptionsRepository, GenerationTasksRepository, InvalidationsRepository, IssuanceRepository, MessagesRepository, PlannerStatisticsRepository, SessionsRepository, StandingsRepository, StatusListsRepository, WalletRepository };
 
 export type Repositories = { [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
 

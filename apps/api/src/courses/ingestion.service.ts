@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CoursesRepository, EnrollmentsRepository, IssuanceRepository } from '../../../shared/repositories';
+import { CoursesRepository, EnrollmentsRepository, IssuanceRepository, PlannerStatisticsRepository } from '../../../shared/repositories';
 import { NotFoundError, ValidationError } from '../common/errors';
 import type { CompletionsDto, EnrollLearnersDto, LessonsDto, RecordGradesDto } from './courses.schemas';
 import { ReevaluationService } from './reevaluation.service';
@@ -12,6 +12,7 @@ export class IngestionService {
     private readonly enrollments: EnrollmentsRepository,
     private readonly reevaluation: ReevaluationService,
     private readonly issuance: IssuanceRepository,
+    private readonly statistics: PlannerStatisticsRepository,
   ) {}
 
   /** Upserts learners and their enrollments; sending the same batch twice leaves the same state. */
@@ -39,6 +40,7 @@ export class IngestionService {
       ? await this.issuance.listUnverifiedLearners(dto.enrollments.filter((e) => e.idVerified === true).map((e) => e.learnerId))
       : [];
     await this.enrollments.enrollLearners(courseId, dto.enrollments);
+    void this.statistics.refreshSoon(['learners', 'enrollments']);
     if (verifiedNow.length) await this.reevaluation.reevaluateAfterFinalization(courseId, verifiedNow, 'identity verified');
     return { courseId, enrolled: dto.enrollments.length };
   }
@@ -58,6 +60,7 @@ export class IngestionService {
     // A learner graded twice in one batch keeps the later grade, as if the rows were applied in order.
     const latest = new Map(dto.grades.map((g) => [g.learnerId, g]));
     await this.enrollments.recordGrades(courseId, [...latest.values()], finalized);
+    void this.statistics.refreshSoon(['enrollments']);
     if (finalized) await this.reevaluation.reevaluateAfterFinalization(courseId, [...latest.keys()], 'regrade');
     return { courseId, recorded: dto.grades.length };
   }
@@ -100,6 +103,7 @@ export class IngestionService {
       dto.completions.map((c) => ({ learnerId: c.learnerId, lessonId: c.lessonId, completedAt: c.completedAt ?? new Date() })),
     );
     if (recorded > 0) {
+      void this.statistics.refreshSoon(['lesson_completions']);
       await this.reevaluation.reevaluateAfterFinalization(courseId, [...new Set(dto.completions.map((c) => c.learnerId))], 'lesson completions changed');
     }
     return { courseId, recorded };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { decideEligibility } from '../../../shared/domain/certificate-rules';
-import { CertificatesRepository, CoursesRepository, ExceptionsRepository } from '../../../shared/repositories';
+import { CertificatesRepository, CoursesRepository, ExceptionsRepository, PlannerStatisticsRepository } from '../../../shared/repositories';
 import { isCsvRequest, readCsvBody, type CsvRecord } from '../common/csv';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import type { GrantExceptionDto } from './exceptions.schemas';
@@ -21,6 +21,7 @@ export class ExceptionsService {
     private readonly exceptions: ExceptionsRepository,
     private readonly courses: CoursesRepository,
     private readonly certificates: CertificatesRepository,
+    private readonly statistics: PlannerStatisticsRepository,
   ) {}
 
   /** One page of the exception list, in the order learners were added. */
@@ -146,6 +147,7 @@ export class ExceptionsService {
           : { result: 'already_listed', message: `${result.learner} is already on the exception list` },
       );
     }
+    if (added.size) void this.statistics.refreshSoon(['certificate_exceptions']);
     return { added: added.size, results };
   }
 

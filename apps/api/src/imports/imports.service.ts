@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
-import { CoursesRepository } from '../../../shared/repositories';
+import { CoursesRepository, PlannerStatisticsRepository } from '../../../shared/repositories';
 import { Transactions } from '../../../shared/repositories/transactions';
 import { isCsvRequest, readCsvBody, type CsvRecord } from '../common/csv';
 import { ImportGate } from './import-gate';
@@ -55,6 +55,7 @@ export class ImportsService {
     private readonly transactions: Transactions,
     private readonly courses: CoursesRepository,
     private readonly reevaluation: ReevaluationService,
+    private readonly statistics: PlannerStatisticsRepository,
   ) {}
 
   /** One import at a time in this process (see ImportGate); the upload is read once its turn comes. */
@@ -104,13 +105,14 @@ export class ImportsService {
     const deferred = new DeferredReevaluation();
     const counted = await this.transactions.inOneTransaction(async (repositories) => {
       // The ingestion rules, writing through this transaction; re-evaluation waits for the commit.
-      const ingestion = new IngestionService(repositories.courses, repositories.enrollments, deferred.asService(), repositories.issuance);
+      const ingestion = new IngestionService(repositories.courses, repositories.enrollments, deferred.asService(), repositories.issuance, this.statistics);
       let count = 0;
       for (const { data, lines } of checked) count += await writeSlice(ingestion, courseId, kind, data, lines, file);
       file.refuseIfBad();
       return count;
     });
     await deferred.replay(this.reevaluation);
+    void this.statistics.refreshSoon(['learners', 'enrollments', 'lesson_completions']);
     return kind === 'enrollments' ? { kind, courseId, enrolled: counted } : { kind, courseId, recorded: counted };
   }
 }
