@@ -138,6 +138,9 @@ describe('paged lists of a course', () => {
     // A narrow one among them is looked up.
     expect((await searchAll(`search=${encodeURIComponent(`${wide}-wide-107`)}`, 3)).map((c) => c.learnerId)).toEqual(Array.from({ length: 10 }, (_, k) => learner(1070 + k)));
     expect((await searchAll(`learner=${encodeURIComponent(`WIDE7.${wide}@example.org`)}`, 5)).map((c) => c.learnerId)).toEqual([learner(7)]);
+    // A learner named exactly must also match a search given with it.
+    expect(await searchAll(`learner=${encodeURIComponent(learner(7))}&search=${encodeURIComponent(`${wide}-wide-1`)}`, 5)).toEqual([]);
+    expect((await searchAll(`learner=${encodeURIComponent(learner(7))}&search=${encodeURIComponent(`${wide}-wide-000`)}`, 5)).map((c) => c.learnerId)).toEqual([learner(7)]);
   }, 120_000);
 
   it('exceptions: every page once, in the order added, with learners added between pages', async () => {

@@ -29,20 +29,22 @@ export class CertificatesRepository {
    */
   async listForCourse(courseId: string, options: CertificateListOptions): Promise<{ certificates: CourseCertificateRow[]; nextCursor: string | null }> {
     const { learner, status, search, limit, after } = options;
+    const prefix = search ? `${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
+    // Tested on each row of the page too, so a learner named exactly must also match the search.
+    const matching = prefix ? Prisma.sql`AND (lower(l.id) LIKE ${prefix} OR lower(l.email) LIKE ${prefix})` : Prisma.empty;
     let learners: Prisma.Sql = Prisma.empty;
-    let window: { upTo: string | null; match: Prisma.Sql } | null = null;
+    let windowEnd: string | null = null;
     if (learner) {
       const ids = await this.learnerIds(Prisma.sql`SELECT id FROM learners WHERE id = ${learner} UNION SELECT id FROM learners WHERE lower(email) = ${learner.toLowerCase()}`);
       if (ids.length === 0) return { certificates: [], nextCursor: null };
       learners = Prisma.sql`AND c.learner_id = ANY(${ids}::text[])`;
-    } else if (search) {
-      const prefix = `${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    } else if (prefix) {
       const ids = await this.learnerIds(Prisma.sql`
         (SELECT id FROM learners WHERE lower(id) LIKE ${prefix} LIMIT ${SEARCH_CANDIDATES + 1})
         UNION (SELECT id FROM learners WHERE lower(email) LIKE ${prefix} LIMIT ${SEARCH_CANDIDATES + 1})`);
       if (ids.length === 0) return { certificates: [], nextCursor: null };
       if (ids.length <= SEARCH_CANDIDATES) learners = Prisma.sql`AND c.learner_id = ANY(${ids}::text[])`;
-      else window = { upTo: await this.windowEnd(courseId, status, after), match: Prisma.sql`AND (lower(l.id) LIKE ${prefix} OR lower(l.email) LIKE ${prefix})` };
+      else windowEnd = await this.windowEnd(courseId, status, after);
     }
     const rows = await this.db.$queryRaw<CourseCertificateRow[]>`
       SELECT c.id, c.learner_id AS "learnerId", l.name AS "learnerName", c.status::text AS status,
@@ -55,13 +57,13 @@ export class CertificatesRepository {
          ${learners}
          ${status ? Prisma.sql`AND c.status = ${status}::"CertificateStatus"` : Prisma.empty}
          ${after !== undefined ? Prisma.sql`AND c.learner_id > ${after}` : Prisma.empty}
-         ${window?.upTo ? Prisma.sql`AND c.learner_id <= ${window.upTo}` : Prisma.empty}
-         ${window?.match ?? Prisma.empty}
+         ${windowEnd ? Prisma.sql`AND c.learner_id <= ${windowEnd}` : Prisma.empty}
+         ${matching}
        ORDER BY c.learner_id
        LIMIT ${limit + 1}`;
     const page = pageOf(rows, limit, (r) => [r.learnerId]);
     // A broad search's window ran out before the page filled: go on after it.
-    if (window?.upTo && page.nextCursor === null) return { certificates: page.items, nextCursor: encodeCursor([window.upTo]) };
+    if (windowEnd && page.nextCursor === null) return { certificates: page.items, nextCursor: encodeCursor([windowEnd]) };
     return { certificates: page.items, nextCursor: page.nextCursor };
   }
 
